@@ -1,0 +1,61 @@
+"""The app's `STORAGE_*` contract: the guide's "Environment Variables Reference" table.
+
+Stack outputs, the validator and the `.env` writer all take names and defaults from
+`CONTRACT`, so renaming or adding a variable happens here only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ContractVariable:
+    """One row of the guide's environment variable table."""
+
+    name: str
+    required: bool
+    default: str | None
+    description: str
+    secret: bool = False
+
+
+BACKEND = "STORAGE_BACKEND"
+BUCKET = "STORAGE_S3_BUCKET"
+REGION = "STORAGE_S3_REGION"
+ACCESS_KEY_ID = "STORAGE_S3_ACCESS_KEY_ID"
+SECRET_ACCESS_KEY = "STORAGE_S3_SECRET_ACCESS_KEY"
+ENDPOINT = "STORAGE_S3_ENDPOINT"
+SIGNED_URL_EXPIRATION = "STORAGE_SIGNED_URL_EXPIRATION_SECONDS"
+MAX_FILE_SIZE = "STORAGE_MAX_FILE_SIZE_BYTES"
+QUOTA = "STORAGE_QUOTA_BYTES"
+
+BACKEND_VALUE = "s3"
+"""What `STORAGE_BACKEND` must be for the app to use S3 storage (the guide's default is `local`)."""
+
+CONTRACT: tuple[ContractVariable, ...] = (
+    ContractVariable(BACKEND, True, "local", "Set to `s3` for S3 storage"),
+    ContractVariable(BUCKET, True, None, "Bucket name"),
+    ContractVariable(REGION, True, None, "AWS region or equivalent"),
+    ContractVariable(ACCESS_KEY_ID, True, None, "Access key ID"),
+    ContractVariable(SECRET_ACCESS_KEY, True, None, "Secret access key", secret=True),
+    ContractVariable(ENDPOINT, False, None, "Custom endpoint (required for non-AWS)"),
+    ContractVariable(SIGNED_URL_EXPIRATION, False, "900", "Default signed URL expiration"),
+    ContractVariable(MAX_FILE_SIZE, False, "10485760", "Max upload size (10MB)"),
+    ContractVariable(QUOTA, False, "1073741824", "Per-user quota (1GB)"),
+)
+
+CONTRACT_NAMES: tuple[str, ...] = tuple(variable.name for variable in CONTRACT)
+REQUIRED_NAMES: tuple[str, ...] = tuple(v.name for v in CONTRACT if v.required)
+SECRET_NAMES: frozenset[str] = frozenset(v.name for v in CONTRACT if v.secret)
+
+CORS_ORIGINS_OUTPUT = "corsAllowedOrigins"
+"""Stack output (not an app variable) listing the CORS origins, for the validator."""
+
+
+def variable(name: str) -> ContractVariable:
+    """The contract row called `name`; KeyError for a name outside the contract."""
+    for row in CONTRACT:
+        if row.name == name:
+            return row
+    raise KeyError(name)

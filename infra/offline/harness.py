@@ -1,0 +1,223 @@
+"""Run the real program (`__main__.py`) under Pulumi's mocks and record what it declares.
+
+The recording monitor sees every RegisterResource request exactly as the engine would
+(type, name, inputs, parent, protect, provider, import id, dependencies) and the stack's
+outputs as serialized for the engine, including which outputs are secret. Each run
+happens in a fresh context, so runs in one process do not leak state into each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import runpy
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime import config as runtime_config
+from pulumi.runtime import mocks, rpc
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.stack import run_in_stack
+
+from infra import PROJECT
+from infra.offline import fakes
+from infra.offline.stack_files import PROJECT_ROOT, stack_config
+
+SECRET_SIG = rpc._special_secret_sig  # the marker the engine uses for secret values
+
+
+@dataclass(frozen=True)
+class DeclaredResource:
+    """One resource registration, as the engine would receive it."""
+
+    urn: str
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    parent: str
+    protect: bool
+    custom: bool
+    provider: str
+    import_id: str
+    dependencies: tuple[str, ...]
+    secret_inputs: frozenset[str]
+    """Top-level input names whose value was sent as a secret."""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one stack declares and exports, or the error that stopped it."""
+
+    stack: str
+    resources: tuple[DeclaredResource, ...]
+    outputs: dict[str, Any]
+    secret_outputs: frozenset[str]
+    diagnostics: tuple[Diagnostic, ...] = ()
+    error: str | None = None
+
+    def of_type(self, type_: str) -> list[DeclaredResource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str) -> DeclaredResource:
+        found = self.of_type(type_)
+        if len(found) != 1:
+            raise AssertionError(f"expected one {type_}, found {len(found)}")
+        return found[0]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [d.message for d in self.diagnostics if d.severity == "warning"]
+
+
+class _FakeCloud(mocks.Mocks):
+    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        computed = fakes.RESOURCE_OUTPUTS.get(args.typ)
+        state = {**args.inputs, **(computed(args.name, args.inputs) if computed else {})}
+        make_id = fakes.RESOURCE_IDS.get(args.typ)
+        resource_id = args.resource_id or (make_id(args.name, args.inputs) if make_id else f"{args.name}-id")
+        return resource_id, state
+
+    def call(self, args: mocks.MockCallArgs) -> dict[str, Any]:
+        answer = fakes.INVOKE_RESULTS.get(args.token)
+        if answer is None:
+            raise NotImplementedError(f"offline plan has no fake answer for invoke {args.token}")
+        return answer(args.args)
+
+
+class _RecordingMonitor(mocks.MockMonitor):
+    def __init__(self) -> None:
+        super().__init__(_FakeCloud())
+        self.declared: list[DeclaredResource] = []
+        self.stack_outputs: dict[str, Any] = {}
+        self.secret_outputs: set[str] = set()
+        self.stack_urn = ""
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            self.stack_urn = response.urn
+            return response
+        raw = json_format.MessageToDict(request.object)
+        self.declared.append(
+            DeclaredResource(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                inputs=rpc.deserialize_properties(request.object),
+                parent=request.parent,
+                protect=bool(request.protect),
+                custom=bool(request.custom),
+                provider=request.provider,
+                import_id=request.importId,
+                dependencies=tuple(request.dependencies),
+                secret_inputs=frozenset(k for k, v in raw.items() if _is_secret(v)),
+            )
+        )
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        if request.urn == self.stack_urn:
+            raw = json_format.MessageToDict(request.outputs)
+            self.secret_outputs = {k for k, v in raw.items() if _is_secret(v)}
+            self.stack_outputs = {k: _unwrap(v) for k, v in raw.items()}
+        return super().RegisterResourceOutputs(request)
+
+
+class _RecordingEngine(mocks.MockEngine):
+    def __init__(self) -> None:
+        super().__init__(logging.getLogger("infra.offline"))
+        self.diagnostics: list[Diagnostic] = []
+
+    def Log(self, request: Any) -> None:  # noqa: N802 - gRPC method name
+        severity = {0: "debug", 1: "info", 2: "warning", 3: "error"}.get(request.severity, "info")
+        if severity != "debug":
+            self.diagnostics.append(Diagnostic(severity, request.message))
+
+
+def _is_secret(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(rpc._special_sig_key) == SECRET_SIG
+
+
+def _unwrap(value: Any) -> Any:
+    if _is_secret(value):
+        return _unwrap(value.get("value"))
+    if isinstance(value, dict):
+        return {k: _unwrap(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap(v) for v in value]
+    return value
+
+
+def run_plan(stack: str, project_dir: Path = PROJECT_ROOT, config_overrides: dict[str, Any] | None = None) -> Plan:
+    """Run the program for `stack` offline.
+
+    `config_overrides` (setting name -> value, None to remove) lets tests try settings
+    the shipped stack files do not have.
+    """
+    config, secret_keys = stack_config(stack, project_dir)
+    for name, value in (config_overrides or {}).items():
+        full_key = name if ":" in name else f"{PROJECT}:{name}"
+        if value is None:
+            config.pop(full_key, None)
+        else:
+            config[full_key] = value if isinstance(value, str) else _json(value)
+    return contextvars.copy_context().run(_run, stack, project_dir, config, secret_keys)
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value) if not isinstance(value, bool) else ("true" if value else "false")
+
+
+def _run(stack: str, project_dir: Path, config: dict[str, str], secret_keys: list[str]) -> Plan:
+    monitor = _RecordingMonitor()
+    engine = _RecordingEngine()
+    runtime_settings.ROOT.set(None)
+    runtime_config.set_all_config(config, secret_keys)
+    runtime_settings.configure(
+        mocks.MockSettings(
+            monitor=monitor,
+            monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
+            engine=engine,
+            project=PROJECT,
+            stack=stack,
+            dry_run=True,
+            organization="organization",
+            callbacks=None,
+        )
+    )
+    entry_point = str(project_dir / "__main__.py")
+    added_path = str(project_dir) not in sys.path
+    if added_path:
+        sys.path.insert(0, str(project_dir))
+    error: str | None = None
+    loop = asyncio.new_event_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(run_in_stack(lambda: runpy.run_path(entry_point, run_name="__main__")))
+    except Exception as exc:  # noqa: BLE001 - reported in the plan, as the engine would
+        error = str(exc)
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+        if added_path:
+            sys.path.remove(str(project_dir))
+    return Plan(
+        stack=stack,
+        resources=tuple(monitor.declared),
+        outputs=dict(monitor.stack_outputs),
+        secret_outputs=frozenset(monitor.secret_outputs),
+        diagnostics=tuple(engine.diagnostics),
+        error=error,
+    )

@@ -1,0 +1,30 @@
+"""Stack outputs: the `STORAGE_*` contract, so `pulumi stack output --shell` is a `.env`."""
+
+from __future__ import annotations
+
+import pulumi
+
+from infra.guide import contract
+from infra.providers.base import StorageAccess
+from infra.settings.model import Settings
+
+
+def contract_outputs(settings: Settings, access: StorageAccess) -> dict[str, pulumi.Input]:
+    """Every contract variable (the endpoint only where the provider needs one) plus the CORS origins.
+
+    Values are strings, as environment variables are; the secret key is a Pulumi secret.
+    """
+    outputs: dict[str, pulumi.Input] = {
+        contract.BACKEND: contract.BACKEND_VALUE,
+        contract.BUCKET: access.bucket,
+        contract.REGION: access.region,
+        contract.ACCESS_KEY_ID: access.access_key_id,
+        contract.SECRET_ACCESS_KEY: pulumi.Output.secret(access.secret_access_key),
+        contract.SIGNED_URL_EXPIRATION: str(settings.app.signed_url_expiration_seconds),
+        contract.MAX_FILE_SIZE: str(settings.app.max_file_size_bytes),
+        contract.QUOTA: str(settings.app.quota_bytes),
+    }
+    if access.endpoint is not None:
+        outputs[contract.ENDPOINT] = access.endpoint
+    outputs[contract.CORS_ORIGINS_OUTPUT] = list(settings.cors.allowed_origins)
+    return outputs

@@ -1,0 +1,56 @@
+"""The Pulumi program: settings in, one storage component, STORAGE_* outputs out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.runtime import config as runtime_config
+
+from infra import PROJECT
+from infra.outputs import contract_outputs
+from infra.providers import registry
+from infra.providers.base import StorageComponent
+from infra.settings.model import Settings
+from infra.settings.parse import load_settings
+from infra.settings.problems import SettingsError
+
+COMPONENT_NAME = "storage"
+
+
+def project_config() -> dict[str, Any]:
+    """Every config value of this project's namespace, keyed by setting name.
+
+    Read from the whole config bag (not key by key) so a mistyped key is reported
+    instead of silently ignored.
+    """
+    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    values: dict[str, Any] = {}
+    for full_key, value in merged.items():
+        namespace, _, name = full_key.partition(":")
+        if namespace != PROJECT:
+            continue
+        values[name.removeprefix("config:")] = value
+    return values
+
+
+def read_settings() -> Settings:
+    """This stack's settings, or a clean RunError (no traceback) listing every problem."""
+    try:
+        return load_settings(project_config(), stack=pulumi.get_stack())
+    except SettingsError as error:
+        raise pulumi.RunError(str(error)) from None
+
+
+def main() -> StorageComponent:
+    """Declare the stack's storage; nothing at all is declared when settings are invalid."""
+    settings = read_settings()
+    for warning in settings.warnings:
+        pulumi.log.warn(warning)
+    spec = registry.get(settings.provider)
+    assert spec is not None  # load_settings accepted the provider
+    component_class = spec.load_component()
+    storage: StorageComponent = component_class(COMPONENT_NAME, settings)
+    for name, value in contract_outputs(settings, storage.access).items():
+        pulumi.export(name, value)
+    return storage

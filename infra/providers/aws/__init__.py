@@ -1,0 +1,1 @@
+"""aws storage: `spec` (pure rules) and `component` (Pulumi resources)."""

@@ -1,0 +1,194 @@
+"""AWS S3 storage as the guide describes it, plus the hardening a production bucket needs.
+
+Declares: the bucket (protected when settings say so), versioning, public access block,
+BucketOwnerEnforced ownership, default encryption, a TLS-only bucket policy, CORS,
+lifecycle rules, and an IAM user whose only permission is the guide's statement on
+this one bucket, with one access key.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.guide.cors import CorsRule
+from infra.guide.lifecycle import (
+    ABORT_MULTIPART_RULE_ID,
+    NONCURRENT_RULE_ID,
+    SOFT_DELETE_RULE_ID,
+    LifecyclePolicy,
+)
+from infra.guide.permissions import app_policy_document
+from infra.providers.aws.documents import tls_only_bucket_policy
+from infra.providers.aws.spec import iam_user_name, partition_for_region
+from infra.providers.base import StorageAccess, StorageComponent, component_type
+from infra.settings.model import Settings, Versioning
+from infra.tags import resource_tags
+
+
+class AwsStorage(StorageComponent):
+    """One private, versioned, encrypted S3 bucket and its least-privilege app credential."""
+
+    def __init__(self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(component_type("AwsStorage"), name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        region = settings.region
+        partition = partition_for_region(region)
+        tags = resource_tags(settings)
+
+        self.bucket = aws.s3.Bucket(
+            f"{name}-bucket",
+            bucket=settings.bucket_name,
+            region=region,
+            force_destroy=False,
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, protect=settings.protect),
+        )
+        bucket_id = self.bucket.id
+
+        self.ownership = aws.s3.BucketOwnershipControls(
+            f"{name}-ownership",
+            bucket=bucket_id,
+            region=region,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=child,
+        )
+        self.public_access_block = aws.s3.BucketPublicAccessBlock(
+            f"{name}-public-access-block",
+            bucket=bucket_id,
+            region=region,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        self.versioning: aws.s3.BucketVersioning | None = None
+        if settings.versioning is Versioning.ENABLED:
+            self.versioning = aws.s3.BucketVersioning(
+                f"{name}-versioning",
+                bucket=bucket_id,
+                region=region,
+                versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+                opts=child,
+            )
+        self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-encryption",
+            bucket=bucket_id,
+            region=region,
+            rules=[_encryption_rule(settings.options.kms_key_arn)],
+            opts=child,
+        )
+        self.bucket_policy = aws.s3.BucketPolicy(
+            f"{name}-tls-only",
+            bucket=bucket_id,
+            region=region,
+            policy=json.dumps(tls_only_bucket_policy(settings.bucket_name, partition)),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.public_access_block]),
+        )
+        self.cors = aws.s3.BucketCorsConfiguration(
+            f"{name}-cors",
+            bucket=bucket_id,
+            region=region,
+            cors_rules=[_cors_rule(settings.cors)],
+            opts=child,
+        )
+        self.lifecycle = aws.s3.BucketLifecycleConfiguration(
+            f"{name}-lifecycle",
+            bucket=bucket_id,
+            region=region,
+            rules=_lifecycle_rules(settings.lifecycle),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[self.versioning] if self.versioning is not None else []
+            ),
+        )
+
+        self.user = aws.iam.User(
+            f"{name}-app-user",
+            name=iam_user_name(settings.bucket_name),
+            path="/raptscallions/",
+            force_destroy=False,
+            tags=tags,
+            opts=child,
+        )
+        self.user_policy = aws.iam.UserPolicy(
+            f"{name}-app-policy",
+            user=self.user.name,
+            name="raptscallions-storage-app",
+            policy=json.dumps(app_policy_document(settings.bucket_name, partition)),
+            opts=child,
+        )
+        self.access_key = aws.iam.AccessKey(
+            f"{name}-app-key",
+            user=self.user.name,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.user_policy]),
+        )
+
+        self.access = StorageAccess(
+            bucket=self.bucket.bucket,
+            region=region,
+            endpoint=None,
+            access_key_id=self.access_key.id,
+            secret_access_key=self.access_key.secret,
+        )
+        self.register_outputs({"bucket": self.bucket.bucket, "accessKeyId": self.access_key.id})
+
+
+def _encryption_rule(kms_key_arn: str | None) -> aws.s3.BucketServerSideEncryptionConfigurationRuleArgs:
+    """SSE-S3 by default; SSE-KMS with a bucket key when a key is configured."""
+    if kms_key_arn:
+        default = aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+            sse_algorithm="aws:kms", kms_master_key_id=kms_key_arn
+        )
+        return aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+            apply_server_side_encryption_by_default=default, bucket_key_enabled=True
+        )
+    default = aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+        sse_algorithm="AES256"
+    )
+    return aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(apply_server_side_encryption_by_default=default)
+
+
+def _cors_rule(rule: CorsRule) -> aws.s3.BucketCorsConfigurationCorsRuleArgs:
+    return aws.s3.BucketCorsConfigurationCorsRuleArgs(
+        id=rule.rule_id,
+        allowed_origins=list(rule.allowed_origins),
+        allowed_methods=list(rule.allowed_methods),
+        allowed_headers=list(rule.allowed_headers),
+        expose_headers=list(rule.expose_headers),
+        max_age_seconds=rule.max_age_seconds,
+    )
+
+
+def _lifecycle_rules(policy: LifecyclePolicy) -> list[aws.s3.BucketLifecycleConfigurationRuleArgs]:
+    rules = [
+        aws.s3.BucketLifecycleConfigurationRuleArgs(
+            id=SOFT_DELETE_RULE_ID,
+            status="Enabled",
+            filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=policy.soft_delete_prefix),
+            expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=policy.soft_delete_days),
+        ),
+        aws.s3.BucketLifecycleConfigurationRuleArgs(
+            id=ABORT_MULTIPART_RULE_ID,
+            status="Enabled",
+            filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),
+            abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                days_after_initiation=policy.abort_multipart_days
+            ),
+        ),
+    ]
+    if policy.noncurrent_version_days is not None:
+        rules.append(
+            aws.s3.BucketLifecycleConfigurationRuleArgs(
+                id=NONCURRENT_RULE_ID,
+                status="Enabled",
+                filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),
+                noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                    noncurrent_days=policy.noncurrent_version_days
+                ),
+                expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(expired_object_delete_marker=True),
+            )
+        )
+    return rules

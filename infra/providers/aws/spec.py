@@ -1,0 +1,120 @@
+"""AWS S3 rules: bucket names, regions, partitions, the IAM user name. No SDK import."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from infra.providers.spec import Location, ProviderSpec, VersioningSupport, dns_bucket_name_problem
+from infra.settings.keys import SettingKey
+from infra.settings.problems import Report
+
+KMS_KEY_ARN = SettingKey(
+    "awsKmsKeyArn",
+    "string",
+    "aws only: KMS key ARN for default encryption (SSE-KMS); empty uses SSE-S3.",
+    default="",
+    providers=frozenset({"aws"}),
+)
+
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
+_KMS_ARN = re.compile(r"^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key|alias)/[A-Za-z0-9/_+=,.@-]+$")
+_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+IAM_USER_NAME_LIMIT = 64
+
+
+@dataclass(frozen=True)
+class AwsOptions:
+    """AWS-only settings."""
+
+    kms_key_arn: str | None = None
+
+
+def partition_for_region(region: str) -> str:
+    """The ARN partition a region belongs to (aws, aws-cn, aws-us-gov)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def iam_user_name(bucket: str) -> str:
+    """The app user's name: `<bucket>-app`, shortened with a hash past IAM's 64 characters."""
+    name = f"{bucket}-app"
+    if len(name) <= IAM_USER_NAME_LIMIT:
+        return name
+    digest = hashlib.sha256(bucket.encode()).hexdigest()[:8]
+    return f"{bucket[: IAM_USER_NAME_LIMIT - len(digest) - 5]}-{digest}-app"
+
+
+class AwsSpec(ProviderSpec):
+    name = "aws"
+    display_name = "AWS S3"
+    component = "infra.providers.aws.component:AwsStorage"
+    versioning = VersioningSupport.SWITCH
+    option_keys = (KMS_KEY_ARN,)
+    credential_env = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
+
+    def bucket_name_problem(self, name: str) -> str | None:
+        problem = dns_bucket_name_problem(name, 3, 63, allow_dots=True)
+        if problem:
+            return problem
+        if ".." in name or ".-" in name or "-." in name:
+            return "must not contain '..', '.-' or '-.'"
+        try:
+            ipaddress.IPv4Address(name)
+            return "must not look like an IP address"
+        except ValueError:
+            pass
+        if name.startswith(_RESERVED_PREFIXES) or name.endswith(_RESERVED_SUFFIXES):
+            return "uses a prefix or suffix AWS reserves (xn--, sthree-, -s3alias, --ol-s3, .mrap, --x-s3)"
+        return None
+
+    def parse_options(self, values: Mapping[str, Any], report: Report) -> AwsOptions:
+        arn = values.get(KMS_KEY_ARN.name) or ""
+        if arn and not _KMS_ARN.match(arn):
+            report.problem(
+                KMS_KEY_ARN.name,
+                f"{arn!r} is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<id>, or leave it empty for SSE-S3",
+            )
+        return AwsOptions(kms_key_arn=arn or None)
+
+    def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
+        ok = True
+        if endpoint:
+            report.problem(
+                "endpoint",
+                "must be empty for aws: the app uses AWS's own virtual-hosted URLs and the guide sets no "
+                "STORAGE_S3_ENDPOINT for AWS; remove it with `pulumi config rm endpoint`",
+            )
+            ok = False
+        if not region:
+            report.problem("region", "is required for aws, e.g. us-east-1")
+            return None
+        if not _REGION.match(region):
+            report.problem("region", f"{region!r} is not an AWS region name such as us-east-1 or eu-west-2")
+            return None
+        arn = getattr(options, "kms_key_arn", None)
+        match = _KMS_ARN.match(arn) if arn else None
+        if match and match.group(2) != region:
+            report.problem(
+                KMS_KEY_ARN.name,
+                f"is in region {match.group(2)} but the bucket is in {region}; S3 needs a KMS key in the bucket's region",
+            )
+            ok = False
+        return Location(region=region, endpoint=None) if ok else None
+
+    def bucket_name_warning(self, name: str) -> str | None:
+        """Dots break TLS for virtual-hosted URLs, which the app uses on AWS."""
+        if "." in name:
+            return (
+                f"bucket name {name!r} contains dots: HTTPS virtual-hosted URLs "
+                f"({name}.s3.<region>.amazonaws.com) fail certificate checks; prefer hyphens"
+            )
+        return None

@@ -1,0 +1,1 @@
+"""backblaze storage: `spec` (pure rules) and `component` (Pulumi resources)."""

@@ -1,0 +1,63 @@
+"""Backblaze B2 rules: names, regions and the S3 endpoint. No SDK import."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from infra.providers.spec import Location, ProviderSpec, VersioningSupport
+from infra.settings.problems import Report
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
+_REGION = re.compile(r"^[a-z]{2}-[a-z]+-\d{3}$")
+
+
+def endpoint_for(region: str) -> str:
+    """The account's S3-compatible endpoint for a B2 region."""
+    return f"https://s3.{region}.backblazeb2.com"
+
+
+def region_of_endpoint(endpoint: str) -> str | None:
+    """`us-west-004` from `https://s3.us-west-004.backblazeb2.com`, else None."""
+    host = urlsplit(endpoint).hostname or ""
+    match = re.match(r"^s3\.([a-z]{2}-[a-z]+-\d{3})\.backblazeb2\.com$", host)
+    if not match or urlsplit(endpoint).scheme != "https" or urlsplit(endpoint).path not in ("", "/"):
+        return None
+    return match.group(1)
+
+
+class BackblazeSpec(ProviderSpec):
+    name = "backblaze"
+    display_name = "Backblaze B2"
+    component = "infra.providers.backblaze.component:B2Storage"
+    versioning = VersioningSupport.ALWAYS
+    credential_env = ("B2_APPLICATION_KEY_ID", "B2_APPLICATION_KEY")
+
+    def bucket_name_problem(self, name: str) -> str | None:
+        if not 6 <= len(name) <= 63:
+            return f"must be 6-63 characters long for Backblaze B2 ({len(name)} given)"
+        if name.startswith("b2-"):
+            return "must not start with 'b2-' (reserved by Backblaze)"
+        if not _NAME.match(name):
+            return (
+                "may contain only lowercase letters, digits and hyphens, starting and ending with a letter or "
+                "digit (B2 allows capitals, but S3 clients need lowercase)"
+            )
+        return None
+
+    def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
+        """Region and endpoint may be left unset: the account's authorization tells them at deploy time."""
+        if region and not _REGION.match(region):
+            report.problem("region", f"{region!r} is not a B2 region such as us-west-004 or eu-central-003")
+            return None
+        if endpoint:
+            endpoint_region = region_of_endpoint(endpoint)
+            if endpoint_region is None:
+                report.problem("endpoint", f"{endpoint!r} is not a B2 S3 endpoint such as https://s3.us-west-004.backblazeb2.com")
+                return None
+            if region and endpoint_region != region:
+                report.problem("endpoint", f"names region {endpoint_region!r} but region is {region!r}; make them the same")
+                return None
+            region = region or endpoint_region
+        return Location(region=region, endpoint=endpoint_for(region) if region else None)

@@ -1,0 +1,1 @@
+"""cloudflare storage: `spec` (pure rules) and `component` (Pulumi resources)."""

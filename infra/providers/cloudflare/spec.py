@@ -1,0 +1,87 @@
+"""Cloudflare R2 rules: names, the account, jurisdictions and the endpoint. No SDK import."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from infra.providers.spec import Location, ProviderSpec, VersioningSupport, dns_bucket_name_problem
+from infra.settings.keys import SettingKey
+from infra.settings.problems import Report
+
+_ONLY = frozenset({"cloudflare"})
+ACCOUNT_ID = SettingKey("cloudflareAccountId", "string", "cloudflare only: the 32-hex account id (required).", default="", providers=_ONLY)
+LOCATION_HINT = SettingKey(
+    "r2LocationHint", "string", "cloudflare only: location hint (wnam, enam, weur, eeur, apac, oc).", default="", providers=_ONLY
+)
+JURISDICTION = SettingKey(
+    "r2Jurisdiction", "string", "cloudflare only: data jurisdiction (default, eu, fedramp).", default="default", providers=_ONLY
+)
+
+_ACCOUNT = re.compile(r"^[0-9a-f]{32}$")
+LOCATION_HINTS = frozenset({"wnam", "enam", "weur", "eeur", "apac", "oc"})
+JURISDICTIONS = frozenset({"default", "eu", "fedramp"})
+REGION = "auto"
+
+
+@dataclass(frozen=True)
+class CloudflareOptions:
+    """R2-only settings."""
+
+    account_id: str
+    jurisdiction: str = "default"
+    location_hint: str | None = None
+
+
+def endpoint_for(account_id: str, jurisdiction: str = "default") -> str:
+    """The R2 S3 endpoint; jurisdiction-restricted buckets have their own host."""
+    middle = "" if jurisdiction == "default" else f".{jurisdiction}"
+    return f"https://{account_id}{middle}.r2.cloudflarestorage.com"
+
+
+class CloudflareSpec(ProviderSpec):
+    name = "cloudflare"
+    display_name = "Cloudflare R2"
+    component = "infra.providers.cloudflare.component:R2Storage"
+    versioning = VersioningSupport.NONE
+    option_keys = (ACCOUNT_ID, LOCATION_HINT, JURISDICTION)
+    credential_env = ("CLOUDFLARE_API_TOKEN",)
+
+    def bucket_name_problem(self, name: str) -> str | None:
+        return dns_bucket_name_problem(name, 3, 63)
+
+    def parse_options(self, values: Mapping[str, Any], report: Report) -> CloudflareOptions | None:
+        account = values.get(ACCOUNT_ID.name) or ""
+        hint = values.get(LOCATION_HINT.name) or ""
+        jurisdiction = values.get(JURISDICTION.name) or "default"
+        ok = True
+        if not account:
+            report.problem(ACCOUNT_ID.name, "is required for cloudflare: the 32-hex account id from the dashboard URL")
+            ok = False
+        elif not _ACCOUNT.match(account):
+            report.problem(ACCOUNT_ID.name, f"{account!r} is not an account id (32 lowercase hex characters)")
+            ok = False
+        if hint and hint not in LOCATION_HINTS:
+            report.problem(LOCATION_HINT.name, f"{hint!r} is not one of {', '.join(sorted(LOCATION_HINTS))}")
+            ok = False
+        if jurisdiction not in JURISDICTIONS:
+            report.problem(JURISDICTION.name, f"{jurisdiction!r} is not one of {', '.join(sorted(JURISDICTIONS))}")
+            ok = False
+        return CloudflareOptions(account, jurisdiction, hint or None) if ok else None
+
+    def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
+        if region and region != REGION:
+            report.problem(
+                "region",
+                f"must be 'auto' (or unset) for cloudflare, not {region!r}; place the bucket with r2LocationHint instead",
+            )
+            return None
+        if options is None:
+            return None
+        expected = endpoint_for(options.account_id, options.jurisdiction)
+        if endpoint and endpoint.rstrip("/") != expected:
+            report.problem("endpoint", f"{endpoint!r} does not match the account and jurisdiction; use {expected} or leave it unset")
+            return None
+        return Location(region=REGION, endpoint=expected)

@@ -1,0 +1,1 @@
+"""digitalocean storage: `spec` (pure rules) and `component` (Pulumi resources)."""

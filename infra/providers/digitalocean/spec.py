@@ -1,0 +1,54 @@
+"""DigitalOcean Spaces rules: names, datacenter regions, the regional endpoint. No SDK import."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from infra.providers.spec import Location, ProviderSpec, VersioningSupport, dns_bucket_name_problem
+from infra.settings.problems import Report
+
+_REGION = re.compile(r"^[a-z]{3}\d$")
+KNOWN_REGIONS = frozenset({"nyc3", "sfo2", "sfo3", "ams3", "sgp1", "fra1", "syd1", "blr1", "tor1", "lon1", "atl1"})
+ENDPOINT_SUFFIX = ".digitaloceanspaces.com"
+
+
+def endpoint_for(region: str) -> str:
+    """The Spaces S3 endpoint of a datacenter, as the guide writes it."""
+    return f"https://{region}{ENDPOINT_SUFFIX}"
+
+
+class DigitalOceanSpec(ProviderSpec):
+    name = "digitalocean"
+    display_name = "DigitalOcean Spaces"
+    component = "infra.providers.digitalocean.component:SpacesStorage"
+    versioning = VersioningSupport.SWITCH
+    credential_env = ("DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY")
+
+    def bucket_name_problem(self, name: str) -> str | None:
+        return dns_bucket_name_problem(name, 3, 63)
+
+    def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
+        if not region:
+            report.problem("region", "is required for digitalocean: the Spaces datacenter, e.g. nyc3")
+            return None
+        if not _REGION.match(region):
+            report.problem("region", f"{region!r} is not a Spaces datacenter name such as nyc3 or fra1")
+            return None
+        if region not in KNOWN_REGIONS:
+            report.warn(f"region {region!r} is not a Spaces datacenter this package knows ({', '.join(sorted(KNOWN_REGIONS))})")
+        expected = endpoint_for(region)
+        if endpoint and endpoint.rstrip("/") != expected:
+            host = (urlsplit(endpoint).hostname or "") if "://" in endpoint else ""
+            endpoint_region = host[: -len(ENDPOINT_SUFFIX)] if host.endswith(ENDPOINT_SUFFIX) else None
+            if endpoint_region and "." not in endpoint_region and endpoint_region != region:
+                why = (
+                    f"names datacenter {endpoint_region!r} but region is {region!r}; the guide requires the same "
+                    f"datacenter in both (use {expected}, or change region)"
+                )
+            else:
+                why = f"must be the regional Spaces endpoint {expected} (no bucket name, path or CDN host)"
+            report.problem("endpoint", f"{endpoint!r} {why}")
+            return None
+        return Location(region=region, endpoint=expected)

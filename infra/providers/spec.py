@@ -1,0 +1,81 @@
+"""What every provider spec tells the rest of the package, without importing any SDK."""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from infra.settings.keys import SettingKey
+from infra.settings.problems import Report
+
+
+class VersioningSupport(enum.Enum):
+    """Whether a provider lets the bucket's versioning be switched."""
+
+    SWITCH = "switch"
+    ALWAYS = "always"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where the bucket lives and how the app reaches it."""
+
+    region: str
+    endpoint: str | None
+
+
+class ProviderSpec(ABC):
+    """A provider's rules and the component that builds its storage."""
+
+    name: ClassVar[str]
+    display_name: ClassVar[str]
+    component: ClassVar[str]
+    """`module:Class` of the ComponentResource; imported only when a stack uses it."""
+    versioning: ClassVar[VersioningSupport]
+    option_keys: ClassVar[tuple[SettingKey, ...]] = ()
+    credential_env: ClassVar[tuple[str, ...]] = ()
+    """Environment variables the provider's Pulumi plugin reads for its own credentials."""
+
+    @abstractmethod
+    def bucket_name_problem(self, name: str) -> str | None:
+        """Why `name` breaks the provider's bucket naming rules, or None."""
+
+    def bucket_name_warning(self, name: str) -> str | None:
+        """Advice about a valid but risky bucket name, or None."""
+        return None
+
+    @abstractmethod
+    def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
+        """The region and app endpoint, or None after reporting why they are wrong.
+
+        `region` and `endpoint` are the raw settings ("" when unset).
+        """
+
+    def parse_options(self, values: Mapping[str, Any], report: Report) -> Any:
+        """The provider's own options from its option keys (already converted)."""
+        return None
+
+    def load_component(self) -> type:
+        """Import the component class; this is where the provider SDK gets imported."""
+        module_name, _, class_name = self.component.partition(":")
+        return getattr(importlib.import_module(module_name), class_name)
+
+
+_DNS_BUCKET = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
+
+
+def dns_bucket_name_problem(name: str, low: int, high: int, allow_dots: bool = False) -> str | None:
+    """The common rule: lowercase letters, digits and hyphens (dots where allowed), alphanumeric ends."""
+    allowed = "lowercase letters, digits, hyphens" + (" and dots" if allow_dots else "")
+    if not low <= len(name) <= high:
+        return f"must be {low}-{high} characters long ({len(name)} given); use {allowed}"
+    body = name.replace(".", "-") if allow_dots else name
+    if not _DNS_BUCKET.match(body):
+        return f"may contain only {allowed}, and must start and end with a letter or digit"
+    return None

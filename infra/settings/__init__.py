@@ -1,0 +1,2 @@
+"""Stack settings: declared in `keys`, converted in `values`, validated in `parse`,
+held in the immutable `model.Settings`."""

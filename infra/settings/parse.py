@@ -1,0 +1,279 @@
+"""Read raw stack config into `Settings`, reporting every problem at once.
+
+`load_settings` is the only way settings are built: the Pulumi program, the offline
+plan and the tests all call it, and it either returns a valid `Settings` or raises
+`SettingsError` listing each wrong key and its fix. It never raises anything else.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from infra.guide import cors as cors_rules
+from infra.guide import lifecycle as lifecycle_rules
+from infra.providers import registry
+from infra.providers.spec import ProviderSpec, VersioningSupport
+from infra.settings import keys as k
+from infra.settings.model import AppSettings, Settings, Versioning
+from infra.settings.problems import Report, SettingsError
+from infra.settings.values import ValueProblem, convert
+
+_ENVIRONMENT = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+MAX_SIGNED_URL_SECONDS = 604800
+"""SigV4 presigned URLs cannot outlive seven days."""
+MAX_OBJECT_BYTES = 5 * 1024**4
+"""S3's largest object: 5 TiB."""
+MAX_QUOTA_BYTES = 1024**5
+
+
+def load_settings(raw: Mapping[str, Any], *, stack: str) -> Settings:
+    """Validated settings from raw config values keyed by setting name (no namespace)."""
+    report = Report()
+    values = _convert_all(raw, report)
+    spec = _provider(values, report)
+    settings = _build(values, spec, stack, report)
+    if report.problems or settings is None:
+        raise SettingsError(stack, report.problems)
+    return settings
+
+
+def _convert_all(raw: Mapping[str, Any], report: Report) -> dict[str, Any]:
+    known = {key.name: key for key in k.all_keys()}
+    values: dict[str, Any] = {}
+    for name in raw:
+        if name not in known:
+            hint = difflib.get_close_matches(str(name), list(known), n=1)
+            suggestion = f"; did you mean {hint[0]}?" if hint else f"; known settings: {', '.join(sorted(known))}"
+            report.problem(str(name), f"is not a setting of this project{suggestion}")
+    for name, key in known.items():
+        value = raw.get(name)
+        if value is None or (value == "" and key.kind != "string"):
+            values[name] = _default(key)
+            continue
+        try:
+            values[name] = convert(key, value)
+        except ValueProblem as problem:
+            report.problem(name, str(problem))
+            values[name] = None
+    return values
+
+
+def _default(key: k.SettingKey) -> Any:
+    default = key.default
+    return list(default) if isinstance(default, list) else dict(default) if isinstance(default, dict) else default
+
+
+def _provider(values: dict[str, Any], report: Report) -> ProviderSpec | None:
+    name = values.get(k.PROVIDER.name)
+    if not name:
+        if not report.has_problem(k.PROVIDER.name):
+            report.problem(k.PROVIDER.name, f"is required: one of {', '.join(registry.NAMES)}")
+        return None
+    spec = registry.get(name)
+    if spec is None:
+        report.problem(k.PROVIDER.name, f"{name!r} is not a supported provider; use one of {', '.join(registry.NAMES)}")
+        return None
+    for other in registry.all_specs():
+        if other is spec:
+            continue
+        for key in other.option_keys:
+            if values.get(key.name) not in (None, "", key.default):
+                report.problem(key.name, f"applies only to provider {other.name}, not {spec.name}; remove it")
+    return spec
+
+
+def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report: Report) -> Settings | None:
+    environment = values[k.ENVIRONMENT.name] or stack
+    if not _ENVIRONMENT.match(environment):
+        report.problem(k.ENVIRONMENT.name, f"{environment!r} must be lowercase letters, digits and hyphens (at most 32)")
+    production = environment in ("prod", "production")
+
+    bucket = _required_text(values, k.BUCKET_NAME, report)
+    if bucket and spec:
+        problem = spec.bucket_name_problem(bucket)
+        if problem:
+            report.problem(k.BUCKET_NAME.name, f"{bucket!r} {problem}")
+        elif warning := spec.bucket_name_warning(bucket):
+            report.warn(warning)
+
+    cors = _cors(values, production, report)
+    versioning = _versioning(values, spec, report)
+    lifecycle = _lifecycle(values, versioning, report)
+    app = _app(values, report)
+    tags = _tags(values, report)
+    protect = values[k.PROTECT.name]
+    if protect is False and production:
+        report.warn(f"protect is off for production stack {stack!r}: `pulumi destroy` could delete the bucket")
+
+    if spec is None:
+        return None
+    options = spec.parse_options({key.name: values.get(key.name) for key in spec.option_keys}, report)
+    location = spec.resolve_location(values[k.REGION.name] or "", values[k.ENDPOINT.name] or "", options, report)
+    if report.problems or None in (bucket, cors, lifecycle, app, tags, protect, location, versioning):
+        return None
+    assert location is not None and versioning is not None  # for the type checker; checked above
+    return Settings(
+        stack=stack,
+        environment=environment,
+        provider=spec.name,
+        bucket_name=bucket,
+        region=location.region,
+        endpoint=location.endpoint,
+        cors=cors,
+        lifecycle=lifecycle,
+        versioning=versioning,
+        protect=protect,
+        app=app,
+        tags=tags,
+        options=options,
+        warnings=tuple(report.warnings),
+    )
+
+
+def _required_text(values: dict[str, Any], key: k.SettingKey, report: Report) -> str | None:
+    value = values.get(key.name)
+    if value is None or not str(value).strip():
+        if not report.has_problem(key.name):
+            report.problem(key.name, "is required")
+        return None
+    return value
+
+
+def _in_range(values: dict[str, Any], key: k.SettingKey, low: int, high: int, report: Report) -> int | None:
+    value = values.get(key.name)
+    if value is None:
+        return None
+    if not low <= value <= high:
+        report.problem(key.name, f"must be a whole number from {low} to {high}, not {value}")
+        return None
+    return value
+
+
+def _cors(values: dict[str, Any], production: bool, report: Report) -> cors_rules.CorsRule | None:
+    origins = values.get(k.CORS_ORIGINS.name)
+    ok = True
+    if origins is None or len(origins) == 0:
+        if not report.has_problem(k.CORS_ORIGINS.name):
+            report.problem(
+                k.CORS_ORIGINS.name,
+                'needs at least one origin for browser uploads, e.g. ["https://app.example.com"]',
+            )
+        ok = False
+    else:
+        for origin in origins:
+            problem = cors_rules.origin_problem(origin, production=production)
+            if problem:
+                report.problem(k.CORS_ORIGINS.name, f"{origin!r} {problem}")
+                ok = False
+            elif "*" in origin:
+                report.warn(f"CORS origin {origin!r} is a wildcard; allowed outside prod only")
+        if len(set(origins)) != len(origins):
+            report.problem(k.CORS_ORIGINS.name, "lists an origin twice; remove the duplicate")
+            ok = False
+
+    methods = values.get(k.CORS_METHODS.name)
+    if methods is not None:
+        upper = [m.upper() for m in methods]
+        unknown = sorted(set(upper) - cors_rules.S3_CORS_METHODS)
+        if not upper or unknown or len(set(upper)) != len(upper):
+            report.problem(
+                k.CORS_METHODS.name,
+                f"must be distinct methods from {', '.join(sorted(cors_rules.S3_CORS_METHODS))}"
+                + (f"; {', '.join(unknown)} is not one" if unknown else ""),
+            )
+            ok = False
+        methods = tuple(upper)
+    for key in (k.CORS_HEADERS, k.CORS_EXPOSE):
+        for header in values.get(key.name) or ():
+            problem = cors_rules.header_problem(header)
+            if problem:
+                report.problem(key.name, problem)
+                ok = False
+    max_age = _in_range(values, k.CORS_MAX_AGE, 0, cors_rules.MAX_AGE_LIMIT_SECONDS, report)
+    if not ok or None in (methods, max_age, values.get(k.CORS_HEADERS.name), values.get(k.CORS_EXPOSE.name)):
+        return None
+    return cors_rules.CorsRule(
+        allowed_origins=tuple(origins),
+        allowed_methods=methods,
+        allowed_headers=tuple(values[k.CORS_HEADERS.name]),
+        expose_headers=tuple(values[k.CORS_EXPOSE.name]),
+        max_age_seconds=max_age,
+    )
+
+
+def _versioning(values: dict[str, Any], spec: ProviderSpec | None, report: Report) -> Versioning | None:
+    wanted = values.get(k.VERSIONING.name)
+    if wanted is None or spec is None:
+        return None
+    if spec.versioning is VersioningSupport.SWITCH:
+        return Versioning.ENABLED if wanted else Versioning.DISABLED
+    if spec.versioning is VersioningSupport.ALWAYS:
+        if not wanted:
+            report.problem(
+                k.VERSIONING.name,
+                f"cannot be turned off on {spec.display_name}, which always keeps versions; "
+                "set noncurrentVersionDays to control how long old versions stay",
+            )
+            return None
+        return Versioning.ALWAYS
+    if wanted:
+        report.warn(
+            f"{spec.display_name} has no object versioning: overwritten and deleted objects cannot be "
+            "recovered (versioning is reported as not available, not on)"
+        )
+    return Versioning.UNAVAILABLE
+
+
+def _lifecycle(
+    values: dict[str, Any], versioning: Versioning | None, report: Report
+) -> lifecycle_rules.LifecyclePolicy | None:
+    prefix = values.get(k.SOFT_DELETE_PREFIX.name)
+    if prefix is not None:
+        problem = lifecycle_rules.soft_delete_prefix_problem(prefix)
+        if problem:
+            report.problem(k.SOFT_DELETE_PREFIX.name, f"{prefix!r} {problem}")
+            prefix = None
+    days = [
+        _in_range(values, key, 1, lifecycle_rules.MAX_DAYS, report)
+        for key in (k.SOFT_DELETE_DAYS, k.ABORT_MULTIPART_DAYS, k.NONCURRENT_DAYS)
+    ]
+    if prefix is None or None in days:
+        return None
+    keeps_versions = versioning is not None and versioning.keeps_versions
+    return lifecycle_rules.LifecyclePolicy(
+        soft_delete_prefix=prefix,
+        soft_delete_days=days[0],
+        abort_multipart_days=days[1],
+        noncurrent_version_days=days[2] if keeps_versions else None,
+    )
+
+
+def _app(values: dict[str, Any], report: Report) -> AppSettings | None:
+    expiration = _in_range(values, k.SIGNED_URL_EXPIRATION, 1, MAX_SIGNED_URL_SECONDS, report)
+    max_file = _in_range(values, k.MAX_FILE_SIZE, 1, MAX_OBJECT_BYTES, report)
+    quota = _in_range(values, k.QUOTA, 1, MAX_QUOTA_BYTES, report)
+    if max_file is not None and quota is not None and quota < max_file:
+        report.problem(k.QUOTA.name, f"({quota}) is smaller than maxFileSizeBytes ({max_file}); no file that size could be stored")
+        return None
+    if None in (expiration, max_file, quota):
+        return None
+    return AppSettings(expiration, max_file, quota)
+
+
+def _tags(values: dict[str, Any], report: Report) -> Mapping[str, str] | None:
+    tags = values.get(k.TAGS.name)
+    if tags is None:
+        return None
+    ok = True
+    for key, value in tags.items():
+        if not 1 <= len(key) <= 128 or len(value) > 256:
+            report.problem(k.TAGS.name, f"tag {key[:40]!r}: keys must be 1-128 characters and values at most 256")
+            ok = False
+        elif key.lower().startswith("aws:"):
+            report.problem(k.TAGS.name, f"tag {key!r}: the aws: prefix is reserved by AWS")
+            ok = False
+    return MappingProxyType(dict(tags)) if ok else None

@@ -1,0 +1,95 @@
+"""Turning raw config values into Python values of a key's declared kind.
+
+Pulumi hands a program every config value as a string (lists and maps as JSON); the
+offline harness and tests may pass native values. Both are accepted; anything else
+becomes a problem naming the key, never an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from infra.settings.keys import SettingKey
+
+_INTEGER = re.compile(r"^[+-]?\d{1,19}$")
+
+
+class ValueProblem(Exception):
+    """A raw value that does not fit its key's kind; the message says what was expected."""
+
+
+def convert(key: SettingKey, raw: Any) -> Any:
+    """`raw` as the kind `key` declares; ValueProblem when it cannot be."""
+    converter = _CONVERTERS[key.kind]
+    return converter(raw)
+
+
+def _string(raw: Any) -> str:
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise ValueProblem(f"must be a string, not {_describe(raw)}")
+    return str(raw)
+
+
+def _integer(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise ValueProblem(f"must be a whole number, not {_describe(raw)}")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, str) and _INTEGER.match(raw.strip()):
+        return int(raw.strip())
+    raise ValueProblem(f"must be a whole number, not {_describe(raw)}")
+
+
+def _boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in ("true", "false"):
+        return raw.strip().lower() == "true"
+    raise ValueProblem(f"must be true or false, not {_describe(raw)}")
+
+
+def _array(raw: Any) -> list[str]:
+    value = _json_if_string(raw, "a list such as [\"https://app.example.com\"]")
+    if not isinstance(value, list):
+        raise ValueProblem(f"must be a list of strings, not {_describe(raw)}")
+    if not all(isinstance(item, str) for item in value):
+        raise ValueProblem("must be a list of strings; every item must be quoted text")
+    return list(value)
+
+
+def _object(raw: Any) -> dict[str, str]:
+    value = _json_if_string(raw, "a map such as {\"team\": \"platform\"}")
+    if not isinstance(value, dict):
+        raise ValueProblem(f"must be a map of strings, not {_describe(raw)}")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ValueProblem("must map strings to strings; quote every key and value")
+    return dict(value)
+
+
+def _json_if_string(raw: Any, example: str) -> Any:
+    if not isinstance(raw, str):
+        return raw
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ValueProblem(f"must be {example} (JSON in the stack file), not {_describe(raw)}") from None
+
+
+def _describe(raw: Any) -> str:
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_CONVERTERS = {
+    "string": _string,
+    "integer": _integer,
+    "boolean": _boolean,
+    "array": _array,
+    "object": _object,
+}
