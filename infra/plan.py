@@ -1,0 +1,113 @@
+"""`python -m infra.plan --stack prod`: what `pulumi up` would declare, offline.
+
+Runs the real program under Pulumi's mocks — no cloud credentials, no Pulumi CLI — and
+prints the resource tree and the STORAGE_* outputs it exports (secret values masked),
+or, with `--json`, the same for machines. Exits 1 when the program fails (for example
+on invalid settings), with the message and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from infra.guide import contract
+from infra.offline.harness import DeclaredResource, Plan, run_plan
+from infra.offline.stack_files import PROJECT_ROOT, StackFileError, stack_names
+
+MASK = "[secret]"
+
+
+def plan_as_dict(plan: Plan) -> dict[str, Any]:
+    """The plan for machines; secret outputs masked."""
+    return {
+        "stack": plan.stack,
+        "ok": plan.error is None,
+        "error": plan.error,
+        "warnings": plan.warnings,
+        "resources": [
+            {
+                "urn": r.urn,
+                "type": r.type,
+                "name": r.name,
+                "parent": r.parent or None,
+                "protect": r.protect,
+                "importId": r.import_id or None,
+                "inputs": _mask_inputs(r),
+            }
+            for r in plan.resources
+        ],
+        "outputs": {name: _mask_output(plan, name) for name in sorted(plan.outputs)},
+        "secretOutputs": sorted(plan.secret_outputs),
+    }
+
+
+def _mask_inputs(resource: DeclaredResource) -> dict[str, Any]:
+    return {k: (MASK if k in resource.secret_inputs else v) for k, v in resource.inputs.items()}
+
+
+def _mask_output(plan: Plan, name: str) -> Any:
+    return MASK if name in plan.secret_outputs else plan.outputs[name]
+
+
+def render_text(plan: Plan) -> str:
+    """A readable tree: resources under their parents, then the exported variables."""
+    lines = [f"Stack {plan.stack}: what `pulumi up --stack {plan.stack}` would declare"]
+    if plan.error is not None:
+        lines += ["", "error: " + plan.error]
+        return "\n".join(lines)
+    children: dict[str, list[DeclaredResource]] = {}
+    for resource in plan.resources:
+        children.setdefault(resource.parent, []).append(resource)
+    known = {r.urn for r in plan.resources}
+    roots = [r for r in plan.resources if r.parent not in known]
+
+    def walk(resource: DeclaredResource, depth: int) -> None:
+        flags = " [protected]" if resource.protect else ""
+        lines.append(f"{'  ' * depth}+ {resource.type}  {resource.name}{flags}")
+        for child in children.get(resource.urn, []):
+            walk(child, depth + 1)
+
+    lines.append("")
+    for root in roots:
+        walk(root, 1)
+    lines += ["", f"{len(plan.resources)} resources", "", "Outputs (`pulumi stack output --shell --show-secrets > .env`):"]
+    names = [n for n in contract.CONTRACT_NAMES if n in plan.outputs]
+    names += sorted(n for n in plan.outputs if n not in names)
+    for name in names:
+        value = _mask_output(plan, name)
+        shown = value if isinstance(value, str) else json.dumps(value)
+        lines.append(f"  {name}={shown}" + ("  (secret)" if name in plan.secret_outputs else ""))
+    for warning in plan.warnings:
+        lines.append(f"warning: {warning}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.plan", description=__doc__.splitlines()[0])
+    parser.add_argument("--stack", required=True, help="stack name: the X of Pulumi.X.yaml")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a tree")
+    parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if not (args.project_dir / f"Pulumi.{args.stack}.yaml").exists():
+        known = ", ".join(stack_names(args.project_dir)) or "none"
+        print(f"error: no stack file Pulumi.{args.stack}.yaml (stacks: {known})", file=sys.stderr)
+        return 2
+    try:
+        plan = run_plan(args.stack, args.project_dir)
+    except StackFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(plan_as_dict(plan), indent=2, sort_keys=False, default=str))
+    else:
+        print(render_text(plan))
+    return 0 if plan.error is None else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
