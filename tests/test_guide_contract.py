@@ -1,0 +1,69 @@
+"""The STORAGE_* contract and the app's permissions match the reference guide itself."""
+
+from __future__ import annotations
+
+import re
+import pytest
+
+from infra.guide import contract, permissions
+from infra.offline.stack_files import PROJECT_ROOT
+
+GUIDE = PROJECT_ROOT.parent / "shared" / "reference" / "production-s3-setup.md"
+
+
+def guide_text() -> str:
+    if not GUIDE.exists():
+        pytest.skip(f"reference guide not found at {GUIDE}")
+    return GUIDE.read_text(encoding="utf-8")
+
+
+def guide_table() -> dict[str, tuple[bool, str | None]]:
+    """The guide's 'Environment Variables Reference' rows: name -> (required, default)."""
+    section = guide_text().split("## Environment Variables Reference", 1)[1]
+    rows = {}
+    for line in section.splitlines():
+        match = re.match(r"^\| `(STORAGE_[A-Z0-9_]+)` \| (Yes|No) \| (.+?) \|", line)
+        if match:
+            default = match.group(3).strip()
+            rows[match.group(1)] = (match.group(2) == "Yes", None if default == "—" else default.strip("`"))
+    return rows
+
+
+def test_contract_is_exactly_the_guides_table() -> None:
+    table = guide_table()
+    assert len(table) == 9
+    assert {v.name: (v.required, v.default) for v in contract.CONTRACT} == table
+
+
+def test_only_the_secret_access_key_is_secret() -> None:
+    assert contract.SECRET_NAMES == {"STORAGE_S3_SECRET_ACCESS_KEY"}
+
+
+def test_permission_set_is_the_guides_iam_statement() -> None:
+    statement = re.search(r'"Action": \[(.*?)\]', guide_text(), re.S)
+    assert statement is not None
+    guide_actions = set(re.findall(r'"(s3:[A-Za-z]+)"', statement.group(1)))
+    assert permissions.APP_ACTIONS == guide_actions
+
+
+def test_app_policy_scopes_object_and_bucket_actions_to_one_bucket() -> None:
+    document = permissions.app_policy_document("raptscallions-prod")
+    assert document == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AppObjectAccess",
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+                "Resource": ["arn:aws:s3:::raptscallions-prod/*"],
+            },
+            {
+                "Sid": "AppBucketAccess",
+                "Effect": "Allow",
+                "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+                "Resource": ["arn:aws:s3:::raptscallions-prod"],
+            },
+        ],
+    }
+    assert permissions.app_policy_document("b", "aws-cn")["Statement"][1]["Resource"] == ["arn:aws-cn:s3:::b"]
+

@@ -1,0 +1,81 @@
+"""`python -m infra.plan` as a user runs it: exit codes, JSON, masked secrets, clean errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from infra.offline.stack_files import PROJECT_ROOT
+
+
+def run_plan_cli(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "infra.plan", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def copy_project(tmp_path: Path, stack_config: dict) -> Path:
+    """A throwaway project dir: the real program and Pulumi.yaml with one custom stack."""
+    shutil.copy(PROJECT_ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(PROJECT_ROOT / "__main__.py", tmp_path / "__main__.py")
+    (tmp_path / "Pulumi.broken.yaml").write_text(yaml.safe_dump({"config": stack_config}))
+    return tmp_path
+
+
+def test_json_lists_resources_and_masks_the_secret() -> None:
+    result = run_plan_cli("--stack", "prod", "--json")
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    types = {r["type"] for r in plan["resources"]}
+    assert {"aws:s3/bucket:Bucket", "aws:iam/accessKey:AccessKey", "aws:iam/userPolicy:UserPolicy"} <= types
+    assert plan["outputs"]["STORAGE_S3_SECRET_ACCESS_KEY"] == "[secret]"
+    assert plan["secretOutputs"] == ["STORAGE_S3_SECRET_ACCESS_KEY"]
+    assert "fake-secret" not in result.stdout
+
+
+def test_text_tree_shows_protected_bucket_and_outputs() -> None:
+    result = run_plan_cli("--stack", "prod")
+    assert result.returncode == 0, result.stderr
+    assert "aws:s3/bucket:Bucket  storage-bucket [protected]" in result.stdout
+    assert "STORAGE_S3_SECRET_ACCESS_KEY=[secret]" in result.stdout
+    assert "fake-secret" not in result.stdout
+
+
+def test_bad_setting_exits_non_zero_naming_the_key_without_traceback(tmp_path: Path) -> None:
+    project = copy_project(
+        tmp_path,
+        {
+            "raptscallions-storage:provider": "aws",
+            "raptscallions-storage:bucketName": "raptscallions-prod",
+            "raptscallions-storage:region": "us-east-1",
+            "raptscallions-storage:corsAllowedOrigins": ["https://app.example.com/"],
+            "raptscallions-storage:softDeleteDays": 0,
+        },
+    )
+    result = run_plan_cli("--stack", "broken", "--project-dir", str(project))
+    assert result.returncode == 1
+    assert "raptscallions-storage:corsAllowedOrigins" in result.stdout
+    assert "raptscallions-storage:softDeleteDays" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    json_result = run_plan_cli("--stack", "broken", "--project-dir", str(project), "--json")
+    assert json_result.returncode == 1
+    assert json.loads(json_result.stdout)["resources"] == []
+
+
+def test_unknown_stack_and_malformed_file(tmp_path: Path) -> None:
+    missing = run_plan_cli("--stack", "nope")
+    assert missing.returncode == 2 and "Pulumi.nope.yaml" in missing.stderr and "prod" in missing.stderr
+    project = copy_project(tmp_path, {})
+    (project / "Pulumi.broken.yaml").write_text("config: [unclosed")
+    malformed = run_plan_cli("--stack", "broken", "--project-dir", str(project))
+    assert malformed.returncode == 2 and "not valid YAML" in malformed.stderr
+    assert "Traceback" not in malformed.stderr

@@ -1,0 +1,91 @@
+"""Property tests: whatever the stack config holds, the parser answers with settings or
+SettingsError — never another exception — and never lets a dangerous value through."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from infra.guide.cors import origin_problem
+from infra.guide.lifecycle import soft_delete_prefix_problem
+from infra.settings.keys import all_keys
+from infra.settings.model import Settings
+from infra.settings.parse import load_settings
+from infra.settings.problems import SettingsError
+
+KEY_NAMES = [key.name for key in all_keys()]
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+    st.sampled_from(["aws", "digitalocean", "backblaze", "cloudflare", "us-east-1", "nyc3", "auto", "true", "30", ""]),
+    st.sampled_from(["https://app.example.com", "*", "http://localhost:3000", "deleted/", "raptscallions-prod"]),
+)
+values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.text(max_size=10), children, max_size=4),
+        st.lists(children, max_size=4).map(json.dumps),
+    ),
+    max_leaves=10,
+)
+raw_configs = st.dictionaries(
+    st.one_of(st.sampled_from(KEY_NAMES), st.text(max_size=20)), values, max_size=len(KEY_NAMES) + 3
+)
+stacks = st.sampled_from(["prod", "staging", "dev", "production"])
+
+
+def check_invariants(result: Settings) -> None:
+    """What every accepted Settings must satisfy, however it was reached."""
+    assert soft_delete_prefix_problem(result.lifecycle.soft_delete_prefix) is None
+    assert result.lifecycle.soft_delete_days >= 1 and result.lifecycle.abort_multipart_days >= 1
+    assert result.cors.allowed_origins
+    for origin in result.cors.allowed_origins:
+        assert origin_problem(origin, production=result.is_production) is None
+    assert result.app.quota_bytes >= result.app.max_file_size_bytes >= 1
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=raw_configs, stack=stacks)
+def test_parser_only_ever_raises_settings_error(raw: dict[Any, Any], stack: str) -> None:
+    try:
+        result = load_settings(raw, stack=stack)
+    except SettingsError as error:
+        assert error.problems, "a SettingsError must name at least one problem"
+        assert str(error).startswith(f"Stack '{stack}'")
+        return
+    check_invariants(result)
+
+
+valid_base = st.fixed_dictionaries(
+    {
+        "provider": st.just("aws"),
+        "bucketName": st.just("raptscallions-prod"),
+        "region": st.just("us-east-1"),
+        "corsAllowedOrigins": st.lists(
+            st.sampled_from(["https://a.example.com", "https://b.example.com:8443", "*", "http://localhost:3000"]),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        ),
+    },
+    optional={name: values for name in ["softDeletePrefix", "softDeleteDays", "quotaBytes", "maxFileSizeBytes", "tags"]},
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=valid_base, stack=stacks)
+def test_near_valid_configs_keep_the_invariants(raw: dict[str, Any], stack: str) -> None:
+    try:
+        result = load_settings(raw, stack=stack)
+    except SettingsError as error:
+        assert {p.key for p in error.problems} <= set(raw)
+        return
+    check_invariants(result)
