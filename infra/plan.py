@@ -1,9 +1,10 @@
-"""`python -m infra.plan --stack prod`: what `pulumi up` would declare, offline.
+"""`python -m infra.plan --stack prod`: what `pulumi up` would declare, offline, with policy verdicts.
 
 Runs the real program under Pulumi's mocks — no cloud credentials, no Pulumi CLI — and
-prints the resource tree and the STORAGE_* outputs it exports (secret values masked),
-or, with `--json`, the same for machines. Exits 1 when the program fails (for example
-on invalid settings), with the message and no traceback.
+prints the resource tree, the STORAGE_* outputs it exports (secret values masked) and
+the policy pack's verdicts on it, or, with `--json`, the same for machines. Exits 1 when
+the program fails (for example on invalid settings) or a mandatory policy is violated,
+with the message and no traceback.
 """
 
 from __future__ import annotations
@@ -16,17 +17,21 @@ from typing import Any
 
 from infra.guide import contract
 from infra.offline.harness import DeclaredResource, Plan, run_plan
+from infra.offline.policy_check import Verdict, analyze_plan
 from infra.offline.stack_files import PROJECT_ROOT, StackFileError, stack_names
 
 MASK = "[secret]"
 
 
-def plan_as_dict(plan: Plan) -> dict[str, Any]:
+def plan_as_dict(plan: Plan, verdicts: list[Verdict]) -> dict[str, Any]:
     """The plan for machines; secret outputs masked."""
     return {
         "stack": plan.stack,
-        "ok": plan.error is None,
+        "ok": plan.error is None and not _mandatory(verdicts),
         "error": plan.error,
+        "policyVerdicts": [
+            {"policy": v.policy, "level": v.level, "message": v.message, "urn": v.urn or None} for v in verdicts
+        ],
         "warnings": plan.warnings,
         "resources": [
             {
@@ -51,6 +56,25 @@ def _mask_inputs(resource: DeclaredResource) -> dict[str, Any]:
 
 def _mask_output(plan: Plan, name: str) -> Any:
     return MASK if name in plan.secret_outputs else plan.outputs[name]
+
+
+def _mandatory(verdicts: list[Verdict]) -> list[Verdict]:
+    return [v for v in verdicts if v.level == "mandatory"]
+
+
+def render_verdicts(plan: Plan, verdicts: list[Verdict]) -> list[str]:
+    """The policy pack's verdicts, as `pulumi preview --policy-pack policies` would report them."""
+    if plan.error is not None:
+        return []
+    names = {r.urn: f"{r.type}  {r.name}" for r in plan.resources}
+    if not verdicts:
+        return ["", "Policies (pack raptscallions-storage): all passed"]
+    lines = ["", f"Policies (pack raptscallions-storage): {len(_mandatory(verdicts))} mandatory, "
+             f"{len(verdicts) - len(_mandatory(verdicts))} advisory violation(s)"]
+    for verdict in verdicts:
+        lines.append(f"  [{verdict.level}] {verdict.policy}: {names.get(verdict.urn, 'stack')}")
+        lines.append(f"      {verdict.message.splitlines()[-1]}")
+    return lines
 
 
 def render_text(plan: Plan) -> str:
@@ -102,11 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    verdicts = analyze_plan(plan) if plan.error is None else []
     if args.json:
-        print(json.dumps(plan_as_dict(plan), indent=2, sort_keys=False, default=str))
+        print(json.dumps(plan_as_dict(plan, verdicts), indent=2, sort_keys=False, default=str))
     else:
-        print(render_text(plan))
-    return 0 if plan.error is None else 1
+        print("\n".join([render_text(plan), *render_verdicts(plan, verdicts)]))
+    return 0 if plan.error is None and not _mandatory(verdicts) else 1
 
 
 if __name__ == "__main__":

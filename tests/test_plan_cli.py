@@ -79,3 +79,29 @@ def test_unknown_stack_and_malformed_file(tmp_path: Path) -> None:
     malformed = run_plan_cli("--stack", "broken", "--project-dir", str(project))
     assert malformed.returncode == 2 and "not valid YAML" in malformed.stderr
     assert "Traceback" not in malformed.stderr
+
+
+def test_policy_violation_fails_the_plan_with_the_verdict(tmp_path: Path) -> None:
+    project = copy_project(
+        tmp_path,
+        {
+            "raptscallions-storage:provider": "aws",
+            "raptscallions-storage:bucketName": "raptscallions-prod",
+            "raptscallions-storage:region": "us-east-1",
+            "raptscallions-storage:environment": "prod",
+            "raptscallions-storage:corsAllowedOrigins": ["https://app.example.com"],
+            "raptscallions-storage:protect": False,
+        },
+    )
+    result = run_plan_cli("--stack", "broken", "--project-dir", str(project))
+    assert result.returncode == 1
+    assert "[mandatory] storage-bucket-protected: aws:s3/bucket:Bucket  storage-bucket" in result.stdout
+    assert "raptscallions-storage:protect" in result.stdout
+    verdicts = json.loads(run_plan_cli("--stack", "broken", "--project-dir", str(project), "--json").stdout)["policyVerdicts"]
+    assert [(v["policy"], v["level"]) for v in verdicts] == [("storage-bucket-protected", "mandatory")]
+
+
+def test_shipped_prod_plan_passes_every_policy() -> None:
+    result = run_plan_cli("--stack", "prod")
+    assert result.returncode == 0
+    assert "Policies (pack raptscallions-storage): all passed" in result.stdout

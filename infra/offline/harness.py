@@ -46,6 +46,10 @@ class DeclaredResource:
     dependencies: tuple[str, ...]
     secret_inputs: frozenset[str]
     """Top-level input names whose value was sent as a secret."""
+    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Input name -> URNs of the resources whose outputs feed it (e.g. a sub-resource's bucket)."""
+    wire_inputs: dict[str, Any] = field(default_factory=dict)
+    """The inputs exactly as serialized for the engine (secrets still wrapped), for the policy analyzer."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,8 @@ class _RecordingMonitor(mocks.MockMonitor):
                 import_id=request.importId,
                 dependencies=tuple(request.dependencies),
                 secret_inputs=frozenset(k for k, v in raw.items() if _is_secret(v)),
+                property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
+                wire_inputs=raw,
             )
         )
         return response

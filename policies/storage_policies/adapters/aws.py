@@ -1,0 +1,232 @@
+"""AWS S3 and IAM resources as the policies see them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from infra.guide.permissions import APP_ACTIONS, bucket_arn, objects_arn
+from storage_policies.adapters.base import Adapter, of_type
+from storage_policies.views import (
+    BucketView,
+    CorsRuleView,
+    CorsView,
+    Finding,
+    LifecycleRuleView,
+    LifecycleView,
+    as_int,
+    as_list,
+    environment_of,
+    linked,
+)
+
+BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+VERSIONING = ("aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2")
+CORS = ("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2")
+LIFECYCLE = (
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+)
+PUBLIC_ACCESS_BLOCK = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",)
+ACL = ("aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2")
+BUCKET_POLICY = ("aws:s3/bucketPolicy:BucketPolicy",)
+ENCRYPTION = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+)
+INLINE_POLICIES = (
+    "aws:iam/userPolicy:UserPolicy",
+    "aws:iam/policy:Policy",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/groupPolicy:GroupPolicy",
+)
+ATTACHMENTS = (
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    "aws:iam/policyAttachment:PolicyAttachment",
+)
+PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
+PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+PERMISSIONS_FIX = "the app credential may hold only the guide's permissions on this stack's bucket"
+
+
+class AwsAdapter(Adapter):
+    provider = "aws"
+
+    def buckets(self, resources: list[Any]) -> list[BucketView]:
+        views = []
+        for bucket in of_type(resources, *BUCKET_TYPES):
+            tags = bucket.props.get("tags") or {}
+            enabled = any(
+                (r.props.get("versioningConfiguration") or {}).get("status") == "Enabled"
+                for r in self._children(resources, VERSIONING, bucket)
+            )
+            views.append(
+                BucketView(
+                    urn=bucket.urn,
+                    provider=self.provider,
+                    name=bucket.props.get("bucket"),
+                    environment=environment_of(bucket.urn, tags),
+                    protected=bool(getattr(bucket.opts, "protect", False)),
+                    tags=dict(tags),
+                    versioning="enabled" if enabled else "disabled",
+                )
+            )
+        return views
+
+    def cors(self, resources: list[Any]) -> list[CorsView]:
+        return [
+            CorsView(
+                urn=r.urn,
+                bucket_urn=self._bucket_urn(resources, r),
+                rules=tuple(
+                    CorsRuleView(tuple(as_list(rule.get("allowedOrigins"))), tuple(as_list(rule.get("allowedMethods"))))
+                    for rule in as_list(r.props.get("corsRules"))
+                ),
+            )
+            for r in of_type(resources, *CORS)
+        ]
+
+    def lifecycles(self, resources: list[Any]) -> list[LifecycleView]:
+        views = []
+        for r in of_type(resources, *LIFECYCLE):
+            rules = []
+            for rule in as_list(r.props.get("rules")):
+                filter_ = rule.get("filter") or {}
+                prefix = filter_.get("prefix") or (filter_.get("and") or {}).get("prefix") or rule.get("prefix") or ""
+                expiration = rule.get("expiration") or {}
+                abort = rule.get("abortIncompleteMultipartUpload") or {}
+                rules.append(
+                    LifecycleRuleView(
+                        rule_id=str(rule.get("id", "")),
+                        enabled=rule.get("status") == "Enabled",
+                        prefix=prefix,
+                        expire_days=as_int(expiration.get("days")),
+                        abort_multipart_days=as_int(abort.get("daysAfterInitiation")),
+                    )
+                )
+            views.append(LifecycleView(r.urn, self._bucket_urn(resources, r), tuple(rules)))
+        return views
+
+    def public_access_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
+        findings = []
+        for bucket in buckets:
+            blocks = self._children(resources, PUBLIC_ACCESS_BLOCK, self._by_urn(resources, bucket.urn))
+            if not any(all(b.props.get(flag) is True for flag in PAB_FLAGS) for b in blocks):
+                findings.append(
+                    Finding(bucket.urn, "the bucket needs a public access block with all four settings on (the component declares one).")
+                )
+        for r in of_type(resources, *BUCKET_TYPES) + of_type(resources, *ACL):
+            acl = r.props.get("acl")
+            if acl in PUBLIC_ACLS:
+                findings.append(Finding(r.urn, f"canned ACL {acl!r} makes objects public; files are served through signed URLs only."))
+        for r in of_type(resources, *BUCKET_POLICY):
+            for statement in _statements(r.props.get("policy")):
+                principal = statement.get("Principal")
+                if statement.get("Effect") == "Allow" and (principal == "*" or (isinstance(principal, Mapping) and "*" in as_list(principal.get("AWS")))):
+                    findings.append(Finding(r.urn, "the bucket policy allows anyone ('*'); remove public Allow statements."))
+        return findings
+
+    def encryption_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
+        findings = []
+        for bucket in buckets:
+            configs = self._children(resources, ENCRYPTION, self._by_urn(resources, bucket.urn))
+            algorithms = [
+                ((rule.get("applyServerSideEncryptionByDefault") or {}).get("sseAlgorithm"))
+                for c in configs
+                for rule in as_list(c.props.get("rules"))
+            ]
+            if not any(a in ("AES256", "aws:kms", "aws:kms:dsse") for a in algorithms):
+                findings.append(Finding(bucket.urn, "the bucket has no default encryption (SSE-S3 or SSE-KMS); the component declares it."))
+        return findings
+
+    def tls_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
+        findings = []
+        for bucket in buckets:
+            policies = self._children(resources, BUCKET_POLICY, self._by_urn(resources, bucket.urn))
+            if not any(_denies_insecure_transport(s) for p in policies for s in _statements(p.props.get("policy"))):
+                findings.append(
+                    Finding(bucket.urn, "no bucket policy denies requests without TLS (aws:SecureTransport = false).")
+                )
+        return findings
+
+    def credential_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
+        allowed_resources = {
+            arn
+            for b in buckets
+            if b.name
+            for partition in ("aws", "aws-cn", "aws-us-gov")
+            for arn in (bucket_arn(b.name, partition), objects_arn(b.name, partition))
+        }
+        findings = [
+            Finding(r.urn, f"attaches a managed policy, which cannot be checked; {PERMISSIONS_FIX} (inline).")
+            for r in of_type(resources, *ATTACHMENTS)
+        ]
+        for r in of_type(resources, *INLINE_POLICIES):
+            statements = _statements(r.props.get("policy"))
+            if statements is None:
+                findings.append(Finding(r.urn, "the policy document is not valid JSON."))
+                continue
+            for statement in statements:
+                findings += [Finding(r.urn, f"{problem}; {PERMISSIONS_FIX}.") for problem in _statement_problems(statement, allowed_resources)]
+        return findings
+
+    @staticmethod
+    def _by_urn(resources: list[Any], urn: str) -> Any:
+        return next(r for r in resources if r.urn == urn)
+
+    def _bucket_urn(self, resources: list[Any], child: Any) -> str | None:
+        for dependency in linked(child, "bucket"):
+            if dependency.resource_type in BUCKET_TYPES:
+                return dependency.urn
+        name = child.props.get("bucket")
+        for bucket in of_type(resources, *BUCKET_TYPES):
+            if name is not None and name == bucket.props.get("bucket"):
+                return bucket.urn
+        return None
+
+    def _children(self, resources: list[Any], types: tuple[str, ...], bucket: Any) -> list[Any]:
+        return [r for r in of_type(resources, *types) if self._bucket_urn(resources, r) == bucket.urn]
+
+
+def _statements(document: Any) -> list[Mapping[str, Any]] | None:
+    """The statements of a JSON policy (string or object); None when it is not a policy."""
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except ValueError:
+            return None
+    if not isinstance(document, Mapping):
+        return None
+    return [s for s in as_list(document.get("Statement")) if isinstance(s, Mapping)]
+
+
+def _denies_insecure_transport(statement: Mapping[str, Any]) -> bool:
+    condition = statement.get("Condition") or {}
+    secure = (condition.get("Bool") or {}).get("aws:SecureTransport")
+    return (
+        statement.get("Effect") == "Deny"
+        and str(secure).lower() == "false"
+        and statement.get("Principal") in ("*", {"AWS": "*"})
+        and "s3:*" in as_list(statement.get("Action"))
+    )
+
+
+def _statement_problems(statement: Mapping[str, Any], allowed_resources: set[str]) -> list[str]:
+    if statement.get("Effect") == "Deny":
+        return []
+    problems = []
+    if "NotAction" in statement or "NotResource" in statement:
+        problems.append("a statement uses NotAction/NotResource, which grants everything else")
+    actions = [str(a) for a in as_list(statement.get("Action"))]
+    for action in actions:
+        if "*" in action:
+            problems.append(f"action {action!r} is a wildcard")
+        elif action not in APP_ACTIONS:
+            problems.append(f"action {action!r} is not one the app needs ({', '.join(sorted(APP_ACTIONS))})")
+    for resource in (str(r) for r in as_list(statement.get("Resource"))):
+        if resource not in allowed_resources:
+            problems.append(f"resource {resource!r} is not this stack's bucket or its objects")
+    return problems

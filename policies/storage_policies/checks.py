@@ -1,0 +1,103 @@
+"""Provider-neutral judgements over views, reading the guide's rules from `infra.guide`."""
+
+from __future__ import annotations
+
+import re
+
+from infra.guide.cors import APP_METHODS, origin_problem
+from infra.guide.lifecycle import soft_delete_prefix_problem
+from storage_policies.views import BucketView, CorsView, Finding, LifecycleView
+
+ORIGINS_FIX = "set raptscallions-storage:corsAllowedOrigins to the app's exact https origins"
+METHODS_FIX = f"set raptscallions-storage:corsAllowedMethods to at most {list(APP_METHODS)}"
+
+
+def cors_origin_findings(view: CorsView, production: bool, pattern: str) -> list[Finding]:
+    findings = []
+    for rule in view.rules:
+        for origin in rule.origins:
+            problem = origin_problem(origin, production=production)
+            if problem is None and origin == "*":
+                problem = "allows any website"
+            if problem is None and "*" in origin:
+                problem = "is a wildcard"
+            if problem is None and not re.search(pattern, origin):
+                problem = f"does not match the allowed origin pattern {pattern!r}"
+            if problem:
+                findings.append(Finding(view.urn, f"CORS origin {origin!r} {problem}; {ORIGINS_FIX}."))
+    return findings
+
+
+def cors_method_findings(view: CorsView) -> list[Finding]:
+    findings = []
+    for rule in view.rules:
+        extra = sorted(set(m.upper() for m in rule.methods) - set(APP_METHODS))
+        if extra:
+            findings.append(Finding(view.urn, f"CORS allows {', '.join(extra)}, which the app never uses; {METHODS_FIX}."))
+    return findings
+
+
+def soft_delete_findings(bucket: BucketView, lifecycles: list[LifecycleView], max_days: int) -> list[Finding]:
+    """The bucket must expire a soft-delete folder within `max_days`."""
+    rules = [r for view in lifecycles for r in view.rules if r.enabled and r.prefix and r.expire_days is not None]
+    if any(soft_delete_prefix_problem(r.prefix) is None and r.expire_days <= max_days for r in rules):
+        return []
+    found = ", ".join(f"{r.prefix!r} after {r.expire_days} days" for r in rules) or "no prefix expiry rule"
+    return [
+        Finding(
+            bucket.urn,
+            f"soft-deleted files must be removed within {max_days} days ({found}); "
+            f"set raptscallions-storage:softDeleteDays to at most {max_days}.",
+        )
+    ]
+
+
+def abort_multipart_findings(bucket: BucketView, lifecycles: list[LifecycleView], max_days: int) -> list[Finding]:
+    days = [r.abort_multipart_days for v in lifecycles for r in v.rules if r.enabled and r.abort_multipart_days]
+    if days and min(days) <= max_days and any(r.prefix == "" for v in lifecycles for r in v.rules if r.abort_multipart_days):
+        return []
+    seen = f"after {min(days)} days" if days else "never"
+    return [
+        Finding(
+            bucket.urn,
+            f"incomplete multipart uploads must be aborted within {max_days} days (now: {seen}); "
+            f"set raptscallions-storage:abortIncompleteMultipartDays to at most {max_days}.",
+        )
+    ]
+
+
+def blanket_expiry_findings(lifecycles: list[LifecycleView]) -> list[Finding]:
+    """An expiry rule without a prefix would delete every object in the bucket."""
+    return [
+        Finding(
+            view.urn,
+            f"lifecycle rule {rule.rule_id!r} expires objects in the whole bucket; "
+            "expiry must be limited to raptscallions-storage:softDeletePrefix (e.g. deleted/).",
+        )
+        for view in lifecycles
+        for rule in view.rules
+        if rule.enabled and rule.expire_days is not None and not rule.prefix
+    ]
+
+
+def versioning_findings(bucket: BucketView) -> list[Finding]:
+    if bucket.versioning in ("enabled", "always", "unavailable"):
+        return []
+    return [Finding(bucket.urn, "versioning is off; set raptscallions-storage:versioning to true.")]
+
+
+def protection_findings(bucket: BucketView) -> list[Finding]:
+    if not bucket.is_production or bucket.protected:
+        return []
+    return [
+        Finding(
+            bucket.urn,
+            f"the {bucket.environment} bucket is not protected from deletion; set raptscallions-storage:protect to true.",
+        )
+    ]
+
+
+def tag_findings(bucket: BucketView) -> list[Finding]:
+    if bucket.tags is None or bucket.tags:
+        return []
+    return [Finding(bucket.urn, "the bucket has no tags; set raptscallions-storage:tags (e.g. {team: platform}).")]

@@ -1,0 +1,147 @@
+"""The named policies. Names are stable: teams reference them in policy config."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pulumi_policy import EnforcementLevel, ReportViolation, StackValidationArgs, StackValidationPolicy
+
+from infra.guide.lifecycle import DEFAULT_ABORT_MULTIPART_DAYS, DEFAULT_SOFT_DELETE_DAYS
+from storage_policies import checks
+from storage_policies.adapters import ADAPTERS
+from storage_policies.adapters.base import lifecycles_for
+from storage_policies.config import days_schema, origin_schema, setting
+from storage_policies.views import BucketView, Finding
+
+PACK_NAME = "raptscallions-storage"
+MANDATORY = EnforcementLevel.MANDATORY
+
+
+def _report(findings: Iterable[Finding], report_violation: ReportViolation) -> None:
+    for finding in findings:
+        report_violation(finding.message, finding.urn)
+
+
+def _all(args: StackValidationArgs, per_adapter: Callable[[Any, list[Any], list[BucketView]], list[Finding] | None]) -> list[Finding]:
+    resources = list(args.resources)
+    findings: list[Finding] = []
+    applicable = False
+    for adapter in ADAPTERS:
+        buckets = adapter.buckets(resources)
+        if not buckets:
+            continue
+        result = per_adapter(adapter, resources, buckets)
+        if result is not None:
+            applicable = True
+            findings += result
+    if not applicable:
+        args.not_applicable("no bucket in this stack has a provider setting for this rule")
+    return findings
+
+
+def _cors_origins(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    config = args.get_config()
+
+    def judge(adapter: Any, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
+        by_urn = {b.urn: b for b in buckets}
+        findings = []
+        for view in adapter.cors(resources):
+            bucket = by_urn.get(view.bucket_urn or "")
+            environment = bucket.environment if bucket else ""
+            production = bucket.is_production if bucket else True
+            pattern = setting(config, environment, "allowedOriginPattern", "^https://")
+            findings += checks.cors_origin_findings(view, production, pattern)
+        return findings
+
+    _report(_all(args, judge), report_violation)
+
+
+def _cors_methods(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    _report(_all(args, lambda a, res, b: [f for v in a.cors(res) for f in checks.cors_method_findings(v)]), report_violation)
+
+
+def _lifecycle(rule: Callable[[BucketView, list[Any], int], list[Finding]], default_days: int):
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        config = args.get_config()
+
+        def judge(adapter: Any, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
+            views = adapter.lifecycles(resources)
+            return [
+                finding
+                for bucket in buckets
+                for finding in rule(bucket, lifecycles_for(bucket, views), setting(config, bucket.environment, "maxDays", default_days))
+            ]
+
+        _report(_all(args, judge), report_violation)
+
+    return validate
+
+
+def _blanket_expiry(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    _report(_all(args, lambda a, res, b: checks.blanket_expiry_findings(a.lifecycles(res))), report_violation)
+
+
+def _per_bucket(rule: Callable[[BucketView], list[Finding]]):
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        _report(_all(args, lambda a, res, buckets: [f for b in buckets for f in rule(b)]), report_violation)
+
+    return validate
+
+
+def _versioning(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    resources = list(args.resources)
+    buckets = [b for adapter in ADAPTERS for b in adapter.buckets(resources)]
+    if buckets and all(b.versioning == "unavailable" for b in buckets):
+        args.not_applicable("the provider has no object versioning (Cloudflare R2)")
+    _report((f for b in buckets for f in checks.versioning_findings(b)), report_violation)
+
+
+def _adapter_rule(method: str):
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        _report(_all(args, lambda adapter, res, buckets: getattr(adapter, method)(res, buckets)), report_violation)
+
+    return validate
+
+
+def _policy(name: str, description: str, validate: Any, level: EnforcementLevel = MANDATORY, schema: Any = None) -> StackValidationPolicy:
+    return StackValidationPolicy(name=name, description=description, validate=validate, enforcement_level=level, config_schema=schema)
+
+
+POLICIES: list[StackValidationPolicy] = [
+    _policy(
+        "storage-cors-origins",
+        "CORS allows only exact https origins: no '*', no wildcard, no plain http (localhost outside prod only).",
+        _cors_origins,
+        schema=origin_schema(),
+    ),
+    _policy("storage-cors-methods", "CORS allows only the methods the app uses (GET, PUT, HEAD).", _cors_methods),
+    _policy(
+        "storage-lifecycle-soft-delete",
+        "Soft-deleted files (the soft-delete prefix) expire within the configured days (default 30).",
+        _lifecycle(checks.soft_delete_findings, DEFAULT_SOFT_DELETE_DAYS),
+        schema=days_schema(DEFAULT_SOFT_DELETE_DAYS, "soft-deleted files may be kept"),
+    ),
+    _policy(
+        "storage-lifecycle-abort-multipart",
+        "Incomplete multipart uploads are aborted within the configured days (default 7).",
+        _lifecycle(checks.abort_multipart_findings, DEFAULT_ABORT_MULTIPART_DAYS),
+        schema=days_schema(DEFAULT_ABORT_MULTIPART_DAYS, "an unfinished upload may linger"),
+    ),
+    _policy(
+        "storage-lifecycle-no-blanket-expiry",
+        "No lifecycle rule expires objects across the whole bucket (only under the soft-delete prefix).",
+        _blanket_expiry,
+    ),
+    _policy("storage-versioning", "Versioning is on where the provider supports it (R2: not applicable).", _versioning),
+    _policy("storage-no-public-access", "Buckets are private: no public ACL, no public policy, public access blocked.", _adapter_rule("public_access_findings")),
+    _policy("storage-encryption-at-rest", "Default encryption at rest where the provider has a switch (AWS, B2).", _adapter_rule("encryption_findings")),
+    _policy("storage-tls-only", "AWS buckets deny requests that do not use TLS.", _adapter_rule("tls_findings")),
+    _policy(
+        "storage-credential-least-privilege",
+        "The app credential holds only the guide's permissions, on this stack's bucket only.",
+        _adapter_rule("credential_findings"),
+    ),
+    _policy("storage-bucket-protected", "Production buckets are protected from deletion (`protect`).", _per_bucket(checks.protection_findings)),
+    _policy("storage-tags", "Buckets carry tags (advisory).", _per_bucket(checks.tag_findings), level=EnforcementLevel.ADVISORY),
+]

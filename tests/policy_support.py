@@ -1,0 +1,58 @@
+"""Helpers for policy tests: change a plan's resources the way a careless edit would."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from typing import Any
+
+from infra.offline.harness import DeclaredResource, Plan
+from infra.offline.policy_check import Verdict, analyze_plan
+
+
+def with_resources(plan: Plan, resources: list[DeclaredResource]) -> Plan:
+    return dataclasses.replace(plan, resources=tuple(resources))
+
+
+def edit(plan: Plan, type_name: str, change: Callable[[dict[str, Any]], None]) -> Plan:
+    """A copy of `plan` where every resource of `type_name` has its wire inputs changed in place by `change`."""
+    resources = []
+    for resource in plan.resources:
+        if resource.type == type_name:
+            wire = json.loads(json.dumps(resource.wire_inputs))
+            change(wire)
+            resource = dataclasses.replace(resource, wire_inputs=wire)
+        resources.append(resource)
+    return with_resources(plan, resources)
+
+
+def without(plan: Plan, type_name: str) -> Plan:
+    return with_resources(plan, [r for r in plan.resources if r.type != type_name])
+
+
+def add(plan: Plan, like: str, type_name: str, name: str, inputs: dict[str, Any]) -> Plan:
+    """`plan` plus a resource of `type_name`, parented and wired to the bucket like the `like` resource."""
+    template = plan.one(like)
+    extra = dataclasses.replace(
+        template,
+        urn=template.urn.rsplit("::", 2)[0] + f"::{type_name}::{name}",
+        type=type_name,
+        name=name,
+        wire_inputs=inputs,
+        inputs=inputs,
+        protect=False,
+    )
+    return with_resources(plan, [*plan.resources, extra])
+
+
+def violations(plan: Plan, config: dict[str, Any] | None = None) -> dict[str, list[str]]:
+    """Policy name -> messages, for every diagnostic."""
+    found: dict[str, list[str]] = {}
+    for verdict in analyze_plan(plan, config):
+        found.setdefault(verdict.policy, []).append(verdict.message)
+    return found
+
+
+def mandatory(plan: Plan, config: dict[str, Any] | None = None) -> list[Verdict]:
+    return [v for v in analyze_plan(plan, config) if v.level == "mandatory"]

@@ -1,0 +1,101 @@
+"""The pack as the engine runs it: `policies/__main__.py` in its own process, spoken to over
+the analyzer gRPC protocol with requests built from the offline plan."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import grpc
+import pytest
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from infra.offline.harness import Plan, run_plan
+from infra.offline.policy_check import (
+    POLICIES_DIR,
+    analyze_plan,
+    analyze_requests,
+    analyze_stack_request,
+    configure_request,
+    verdicts_from,
+)
+
+MANDATORY = analyzer_pb2.EnforcementLevel.Value("MANDATORY")
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+    process = subprocess.Popen(
+        [sys.executable, str(POLICIES_DIR / "__main__.py")],
+        cwd=POLICIES_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline().decode().strip())
+        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        grpc.channel_ready_future(channel).result(timeout=30)
+        yield analyzer_pb2_grpc.AnalyzerStub(channel)
+        channel.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_analyzer_info_lists_every_policy_with_level_and_schema(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:
+    info = analyzer.GetAnalyzerInfo(empty_pb2.Empty())
+    assert info.name == "raptscallions-storage"
+    policies = {p.name: p for p in info.policies}
+    assert {
+        "storage-cors-origins",
+        "storage-cors-methods",
+        "storage-lifecycle-soft-delete",
+        "storage-lifecycle-abort-multipart",
+        "storage-lifecycle-no-blanket-expiry",
+        "storage-versioning",
+        "storage-no-public-access",
+        "storage-encryption-at-rest",
+        "storage-tls-only",
+        "storage-credential-least-privilege",
+        "storage-bucket-protected",
+        "storage-tags",
+    } == set(policies)
+    assert policies["storage-tags"].enforcementLevel == analyzer_pb2.EnforcementLevel.Value("ADVISORY")
+    assert all(p.enforcementLevel == MANDATORY for n, p in policies.items() if n != "storage-tags")
+    assert "maxDays" in policies["storage-lifecycle-soft-delete"].configSchema.properties
+    assert "allowedOriginPattern" in policies["storage-cors-origins"].configSchema.properties
+
+
+def over_grpc(analyzer: analyzer_pb2_grpc.AnalyzerStub, plan: Plan) -> list:
+    responses = [analyzer.Analyze(request) for request in analyze_requests(plan)]
+    responses.append(analyzer.AnalyzeStack(analyze_stack_request(plan)))
+    return verdicts_from(responses)
+
+
+def test_compliant_prod_stack_gets_no_diagnostics(analyzer: analyzer_pb2_grpc.AnalyzerStub, prod_plan: Plan) -> None:
+    assert over_grpc(analyzer, prod_plan) == []
+
+
+def test_broken_stack_gets_the_same_diagnostics_as_in_process(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:
+    plan = run_plan("prod", config_overrides={"protect": "false", "softDeleteDays": "90", "versioning": "false"})
+    remote = over_grpc(analyzer, plan)
+    assert {v.policy for v in remote} == {"storage-bucket-protected", "storage-lifecycle-soft-delete", "storage-versioning"}
+    assert all(v.level == "mandatory" for v in remote)
+    bucket_urn = plan.one("aws:s3/bucket:Bucket").urn
+    assert all(v.urn == bucket_urn for v in remote)
+    assert sorted(remote, key=str) == sorted(analyze_plan(plan), key=str)
+
+
+def test_configure_changes_limits_and_levels_over_the_wire(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:
+    plan = run_plan("prod", config_overrides={"softDeleteDays": "45"})
+    analyzer.Configure(configure_request({"storage-lifecycle-soft-delete": {"maxDays": 60}}))
+    try:
+        assert over_grpc(analyzer, plan) == []
+        analyzer.Configure(configure_request({"storage-lifecycle-soft-delete": "advisory"}))
+        [verdict] = over_grpc(analyzer, plan)
+        assert (verdict.policy, verdict.level) == ("storage-lifecycle-soft-delete", "advisory")
+    finally:
+        analyzer.Configure(configure_request({}))
