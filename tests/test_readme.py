@@ -38,3 +38,11 @@ def test_quick_start_commands_are_make_targets_that_exist() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in README
     assert re.search(r"^make test$", (PROJECT_ROOT / ".ci" / "run").read_text(), re.M)
+
+
+def test_policy_table_lists_every_policy_with_its_level() -> None:
+    from infra.offline.policy_check import _pack
+
+    _, policies = _pack()
+    for policy in policies:
+        assert f"| `{policy.name}` | {policy.enforcement_level.value} |" in README, policy.name
