@@ -41,8 +41,8 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_policy_table_lists_every_policy_with_its_level() -> None:
-    from infra.offline.policy_check import _pack
+    from infra.offline.policy_check import load_pack
 
-    _, policies = _pack()
+    _, policies = load_pack()
     for policy in policies:
         assert f"| `{policy.name}` | {policy.enforcement_level.value} |" in README, policy.name

@@ -85,7 +85,7 @@ def verdicts_from(responses: list[Any]) -> list[Verdict]:
 LEVEL_VALUES = {name: value for value, name in LEVELS.items()}
 
 
-def _pack() -> tuple[str, list[Any]]:
+def load_pack() -> tuple[str, list[Any]]:
     for path in (str(POLICIES_DIR), str(PROJECT_ROOT)):
         if path not in sys.path:
             sys.path.insert(0, path)
@@ -101,7 +101,7 @@ def configure_request(config: dict[str, Any]) -> analyzer_pb2.ConfigureAnalyzerR
     object of properties with an optional "enforcementLevel"; policies the file leaves out
     keep their own level.
     """
-    _, policies = _pack()
+    _, policies = load_pack()
     request = analyzer_pb2.ConfigureAnalyzerRequest()
     for policy in policies:
         entry = config.get(policy.name, {})
@@ -120,7 +120,7 @@ def in_process_analyzer(config: dict[str, Any] | None = None) -> Any:
     and configured the way the engine configures it."""
     from pulumi_policy.policy import EnforcementLevel, _PolicyAnalyzerServicer
 
-    name, policies = _pack()
+    name, policies = load_pack()
     analyzer = _PolicyAnalyzerServicer(name, "0.1.0", policies, EnforcementLevel.ADVISORY)
     if config:
         analyzer.Configure(configure_request(config), None)
