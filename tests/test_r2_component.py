@@ -17,6 +17,7 @@ from infra.offline import fakes
 from infra.offline.harness import Plan, run_plan
 from infra.offline.stack_files import PROJECT_ROOT
 from infra.providers.cloudflare.documents import s3_cors_from_r2_rules, s3_lifecycle_from_r2_rules
+from tests.component_probe import probe_plan
 from tests.conftest import shipped_plan
 
 STACK = "staging"
@@ -186,3 +187,12 @@ def test_plan_command_masks_the_secret_and_shows_the_gap() -> None:
     assert any("declared without versioning" in w for w in shown["warnings"])
     secret = hashlib.sha256(TOKEN_VALUE.encode()).hexdigest()
     assert TOKEN_VALUE not in result.stdout + result.stderr and secret not in result.stdout + result.stderr
+
+
+
+def test_component_hands_over_the_secret_already_secret(tmp_path) -> None:
+    """Nothing downstream has to remember to wrap the derived secret."""
+    plan = probe_plan(STACK, tmp_path)
+    assert plan.error is None, plan.error
+    assert {"componentSecret", contract.SECRET_ACCESS_KEY} <= plan.secret_outputs
+    assert "componentKeyId" not in plan.secret_outputs

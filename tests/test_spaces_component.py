@@ -11,6 +11,7 @@ from infra.guide.cors import CorsRule, s3_cors_configuration
 from infra.guide.lifecycle import LifecyclePolicy, s3_lifecycle_configuration
 from infra.offline.harness import Plan, run_plan
 from infra.providers.digitalocean.documents import s3_cors_from_spaces_rules, s3_lifecycle_from_spaces_rules
+from tests.component_probe import probe_plan
 from tests.conftest import shipped_plan
 
 STACK = "spaces-staging"
@@ -114,3 +115,11 @@ def test_endpoint_for_another_datacenter_declares_nothing() -> None:
     plan = run_plan(STACK, config_overrides={"endpoint": "https://sfo3.digitaloceanspaces.com"})
     assert plan.resources == () and plan.outputs == {}
     assert plan.error is not None and "raptscallions-storage:endpoint:" in plan.error and "Traceback" not in plan.error
+
+
+def test_component_hands_over_the_secret_already_secret(tmp_path) -> None:
+    """Nothing downstream has to remember to wrap the key's secret."""
+    plan = probe_plan(STACK, tmp_path)
+    assert plan.error is None, plan.error
+    assert {"componentSecret", contract.SECRET_ACCESS_KEY} <= plan.secret_outputs
+    assert "componentKeyId" not in plan.secret_outputs
