@@ -26,10 +26,35 @@ def _aws_user(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     return {"arn": f"arn:aws:iam::123456789012:user{inputs.get('path', '/')}{inputs.get('name', name)}"}
 
 
+def _spaces_bucket(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    bucket, region = inputs.get("name", name), inputs.get("region", "nyc3")
+    return {
+        "bucketDomainName": f"{bucket}.{region}.digitaloceanspaces.com",
+        "endpoint": f"{region}.digitaloceanspaces.com",
+        "bucketUrn": f"do:space:{bucket}",
+    }
+
+
+def _spaces_key(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"accessKey": f"FAKESPACESKEY-{name}", "secretKey": f"fake-spaces-secret-for-{name}"}
+
+
+def _r2_bucket(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"creationDate": "2000-01-01T00:00:00Z", "storageClass": "Standard"}
+
+
+def _cloudflare_account_token(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"value": f"fake-r2-token-value-for-{name}", "status": "active"}
+
+
 RESOURCE_OUTPUTS: dict[str, ComputedOutputs] = {
     "aws:iam/accessKey:AccessKey": _aws_access_key,
     "aws:s3/bucket:Bucket": _aws_bucket,
     "aws:iam/user:User": _aws_user,
+    "digitalocean:index/spacesBucket:SpacesBucket": _spaces_bucket,
+    "digitalocean:index/spacesKey:SpacesKey": _spaces_key,
+    "cloudflare:index/r2Bucket:R2Bucket": _r2_bucket,
+    "cloudflare:index/accountToken:AccountToken": _cloudflare_account_token,
 }
 """Resource type -> extra outputs, merged over the resource's inputs."""
 
@@ -37,8 +62,41 @@ RESOURCE_IDS: dict[str, Callable[[str, dict[str, Any]], str]] = {
     "aws:s3/bucket:Bucket": lambda name, inputs: str(inputs.get("bucket", name)),
     "aws:iam/user:User": lambda name, inputs: str(inputs.get("name", name)),
     "aws:iam/accessKey:AccessKey": lambda name, inputs: f"FAKEACCESSKEY-{name}",
+    "digitalocean:index/spacesBucket:SpacesBucket": lambda name, inputs: str(inputs.get("name", name)),
+    "digitalocean:index/spacesKey:SpacesKey": lambda name, inputs: f"FAKESPACESKEY-{name}",
+    "cloudflare:index/r2Bucket:R2Bucket": lambda name, inputs: str(inputs.get("name", name)),
+    "cloudflare:index/accountToken:AccountToken": lambda name, inputs: f"fake-r2-token-id-{name}",
 }
 """Resource type -> physical id, where the id means something (bucket name, key id)."""
 
-INVOKE_RESULTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+_R2_BUCKET_SCOPE = ["com.cloudflare.edge.r2.bucket"]
+_ACCOUNT_SCOPE = ["com.cloudflare.api.account"]
+CLOUDFLARE_PERMISSION_GROUPS: tuple[dict[str, Any], ...] = (
+    {"id": "fake-pg-r2-bucket-item-read", "name": "Workers R2 Storage Bucket Item Read", "scopes": _R2_BUCKET_SCOPE},
+    {"id": "fake-pg-r2-bucket-item-write", "name": "Workers R2 Storage Bucket Item Write", "scopes": _R2_BUCKET_SCOPE},
+    {"id": "fake-pg-r2-storage-read", "name": "Workers R2 Storage Read", "scopes": _ACCOUNT_SCOPE},
+    {"id": "fake-pg-r2-storage-write", "name": "Workers R2 Storage Write", "scopes": _ACCOUNT_SCOPE},
+    {"id": "fake-pg-account-tokens-write", "name": "Account API Tokens Write", "scopes": _ACCOUNT_SCOPE},
+)
+"""A few of the account's permission groups: the two R2 object groups and admin-level decoys."""
+
+CLOUDFLARE_PERMISSION_GROUPS_LIST = (
+    "cloudflare:index/getAccountApiTokenPermissionGroupsList:getAccountApiTokenPermissionGroupsList"
+)
+
+
+def _cloudflare_permission_groups(args: dict[str, Any]) -> dict[str, Any]:
+    """Groups whose name contains the `name` filter, as the API's loose filter may answer."""
+    wanted = str(args.get("name") or "").lower()
+    results = [
+        {**group, "category": "developer_platform", "isSelectable": True}
+        for group in CLOUDFLARE_PERMISSION_GROUPS
+        if wanted in group["name"].lower()
+    ]
+    return {"accountId": args.get("accountId"), "name": args.get("name"), "results": results}
+
+
+INVOKE_RESULTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    CLOUDFLARE_PERMISSION_GROUPS_LIST: _cloudflare_permission_groups,
+}
 """Invoke token -> result, for data-source lookups a provider component makes."""

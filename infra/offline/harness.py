@@ -131,6 +131,21 @@ class _RecordingMonitor(mocks.MockMonitor):
         )
         return response
 
+    def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        """Pulumi's mock monitor gives the executor thread running an invoke its own event loop
+        and never closes it; close it here so no stray loop is left for interpreter exit."""
+        try:
+            asyncio.get_event_loop()
+            owned = False
+        except RuntimeError:
+            owned = True
+        try:
+            return super().Invoke(request)
+        finally:
+            if owned:
+                asyncio.get_event_loop().close()
+                asyncio.set_event_loop(None)
+
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         if request.urn == self.stack_urn:
             raw = json_format.MessageToDict(request.outputs)

@@ -13,10 +13,19 @@ _REGION = re.compile(r"^[a-z]{3}\d$")
 KNOWN_REGIONS = frozenset({"nyc3", "sfo2", "sfo3", "ams3", "sgp1", "fra1", "syd1", "blr1", "tor1", "lon1", "atl1"})
 ENDPOINT_SUFFIX = ".digitaloceanspaces.com"
 
+APP_KEY_PERMISSION = "readwrite"
+"""The app key's only grant, on its one bucket: objects read, write, delete and list.
+Never `fullaccess` (every bucket, bucket administration) and never an all-buckets grant."""
+
 
 def endpoint_for(region: str) -> str:
     """The Spaces S3 endpoint of a datacenter, as the guide writes it."""
     return f"https://{region}{ENDPOINT_SUFFIX}"
+
+
+def app_key_name(bucket: str) -> str:
+    """The app's Spaces access key name, `<bucket>-app`, like the AWS user, so it is easy to find."""
+    return f"{bucket}-app"
 
 
 class DigitalOceanSpec(ProviderSpec):
