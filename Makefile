@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 STACK ?= prod
 
-.PHONY: plan test bench install
+.PHONY: plan test bench install localstack
 
 install: $(STAMP)
 
@@ -24,3 +24,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan_bench.py
+
+# LocalStack's own virtualenv for the validator's tests (needs Python >= 3.12; .ci/run does this).
+localstack:
+	python3 scripts/localstack_venv.py

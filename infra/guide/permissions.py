@@ -55,3 +55,17 @@ def app_policy_document(bucket: str, partition: str = "aws") -> dict[str, Any]:
             },
         ],
     }
+
+
+REFUSED_READ_ACTIONS: tuple[str, ...] = (
+    "s3:ListAllMyBuckets",
+    "s3:GetBucketPolicy",
+    "s3:GetBucketCORS",
+    "s3:GetBucketAcl",
+)
+"""Read-only actions outside `APP_ACTIONS` that a least-privilege credential is refused.
+
+The validator probes exactly these to catch an over-broad credential. They are reads,
+so a probe that wrongly succeeds changes nothing; no destructive action is ever tried
+to prove a denial.
+"""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from infra.providers.aws.spec import AwsSpec
 from infra.providers.backblaze.spec import BackblazeSpec
 from infra.providers.cloudflare.spec import CloudflareSpec
@@ -22,3 +24,15 @@ def get(name: str) -> ProviderSpec | None:
 
 def all_specs() -> tuple[ProviderSpec, ...]:
     return tuple(_SPECS.values())
+
+
+def provider_for_endpoint(endpoint: str | None) -> ProviderSpec | None:
+    """The provider serving `endpoint`; AWS when there is none (the guide sets no endpoint
+    for AWS); None for any other S3-compatible host (MinIO, a test server)."""
+    if not endpoint:
+        return _SPECS["aws"]
+    host = (urlsplit(endpoint).hostname or "").lower()
+    for spec in _SPECS.values():
+        if spec.endpoint_host_suffix and host.endswith(spec.endpoint_host_suffix):
+            return spec
+    return None

@@ -41,6 +41,8 @@ class ProviderSpec(ABC):
     option_keys: ClassVar[tuple[SettingKey, ...]] = ()
     credential_env: ClassVar[tuple[str, ...]] = ()
     """Environment variables the provider's Pulumi plugin reads for its own credentials."""
+    endpoint_host_suffix: ClassVar[str | None] = None
+    """How the provider's S3 endpoint host ends; the validator names the provider by it."""
 
     @abstractmethod
     def bucket_name_problem(self, name: str) -> str | None:

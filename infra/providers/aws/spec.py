@@ -60,6 +60,7 @@ class AwsSpec(ProviderSpec):
     versioning = VersioningSupport.SWITCH
     option_keys = (KMS_KEY_ARN,)
     credential_env = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
+    endpoint_host_suffix = ".amazonaws.com"
 
     def bucket_name_problem(self, name: str) -> str | None:
         problem = dns_bucket_name_problem(name, 3, 63, allow_dots=True)

@@ -33,6 +33,7 @@ class BackblazeSpec(ProviderSpec):
     component = "infra.providers.backblaze.component:B2Storage"
     versioning = VersioningSupport.ALWAYS
     credential_env = ("B2_APPLICATION_KEY_ID", "B2_APPLICATION_KEY")
+    endpoint_host_suffix = ".backblazeb2.com"
 
     def bucket_name_problem(self, name: str) -> str | None:
         if not 6 <= len(name) <= 63:

@@ -48,6 +48,7 @@ class CloudflareSpec(ProviderSpec):
     versioning = VersioningSupport.NONE
     option_keys = (ACCOUNT_ID, LOCATION_HINT, JURISDICTION)
     credential_env = ("CLOUDFLARE_API_TOKEN",)
+    endpoint_host_suffix = ".r2.cloudflarestorage.com"
 
     def bucket_name_problem(self, name: str) -> str | None:
         return dns_bucket_name_problem(name, 3, 63)

@@ -34,6 +34,7 @@ class DigitalOceanSpec(ProviderSpec):
     component = "infra.providers.digitalocean.component:SpacesStorage"
     versioning = VersioningSupport.SWITCH
     credential_env = ("DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY")
+    endpoint_host_suffix = ENDPOINT_SUFFIX
 
     def bucket_name_problem(self, name: str) -> str | None:
         return dns_bucket_name_problem(name, 3, 63)

@@ -1,0 +1,112 @@
+"""The Configuration check: raw STORAGE_* values -> a `Target`, or every problem at once.
+
+Names, the required set and defaults come from `infra.guide.contract`; origins are
+judged by `infra.guide.cors.origin_problem`. Problems name the variable and the fix,
+and never quote the secret key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from infra.guide import contract
+from infra.guide.cors import origin_problem
+from infra.providers.registry import provider_for_endpoint
+from infra.validate.inputs import Inputs
+
+
+@dataclass(frozen=True)
+class Target:
+    """The bucket to validate and how to reach it."""
+
+    bucket: str
+    region: str
+    access_key_id: str
+    secret_access_key: str
+    endpoint: str | None
+    """None for AWS, where boto3 picks the regional endpoint as the app's SDK does."""
+    signed_url_expiration: int
+    origins: tuple[str, ...]
+
+    @property
+    def provider(self) -> str:
+        """A display name: the provider owning the endpoint, or the endpoint's host."""
+        spec = provider_for_endpoint(self.endpoint)
+        if spec is not None:
+            return spec.display_name
+        return f"S3-compatible ({urlsplit(self.endpoint or '').netloc})"
+
+
+class ConfigurationProblems(Exception):
+    """The configuration cannot be used; `problems` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def endpoint_problem(endpoint: str) -> str | None:
+    """Why `endpoint` is not a bare http(s) URL (scheme://host[:port]), or None."""
+    try:
+        parts = urlsplit(endpoint)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        return "is not a valid URL; write it as https://host[:port]"
+    if parts.username is not None or parts.password is not None:
+        return "must not contain a user name or password (credentials go in the access key variables)"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{endpoint!r} must be an http(s) URL such as https://nyc3.digitaloceanspaces.com"
+    if parts.path not in ("", "/"):
+        return f"{endpoint!r} must have no path: put the bucket in {contract.BUCKET}, not in the endpoint"
+    if parts.query or parts.fragment or endpoint.endswith(("?", "#")):
+        return f"{endpoint!r} must have no query or fragment"
+    return None
+
+
+def _positive_int(name: str, raw: str, problems: list[str]) -> int:
+    value = raw.strip() or (contract.variable(name).default or "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    problems.append(f"{name} must be a whole number of at least 1, got {raw!r}")
+    return 0
+
+
+def load_target(inputs: Inputs) -> Target:
+    """The validated target; ConfigurationProblems listing every problem otherwise."""
+    problems: list[str] = []
+    for name in contract.REQUIRED_NAMES:
+        raw = inputs.get(name)
+        shown = "its value" if name in contract.SECRET_NAMES else repr(raw)
+        if not raw.strip():
+            problems.append(f"{name} is not set ({contract.variable(name).description.rstrip('.')})")
+        elif raw != raw.strip():
+            problems.append(f"{name} has leading or trailing whitespace in {shown}; remove it")
+    backend = inputs.get(contract.BACKEND).strip()
+    if backend and backend != contract.BACKEND_VALUE:
+        problems.append(
+            f"{contract.BACKEND} is {backend!r}; set it to {contract.BACKEND_VALUE!r} so the app uses S3 storage"
+        )
+    endpoint = inputs.get(contract.ENDPOINT).strip()
+    if endpoint:
+        problem = endpoint_problem(endpoint)
+        if problem:
+            problems.append(f"{contract.ENDPOINT} {problem}")
+    expiration = _positive_int(contract.SIGNED_URL_EXPIRATION, inputs.get(contract.SIGNED_URL_EXPIRATION), problems)
+    for name in (contract.MAX_FILE_SIZE, contract.QUOTA):
+        _positive_int(name, inputs.get(name), problems)
+    for origin in inputs.origins:
+        problem = origin_problem(origin, production=False)
+        if problem:
+            problems.append(f"CORS origin {origin!r} (from {inputs.origins_source}) {problem}")
+    if problems:
+        raise ConfigurationProblems(problems)
+    return Target(
+        bucket=inputs.get(contract.BUCKET),
+        region=inputs.get(contract.REGION),
+        access_key_id=inputs.get(contract.ACCESS_KEY_ID),
+        secret_access_key=inputs.get(contract.SECRET_ACCESS_KEY),
+        endpoint=endpoint.rstrip("/") or None,
+        signed_url_expiration=expiration,
+        origins=tuple(dict.fromkeys(inputs.origins)),
+    )

@@ -1,0 +1,113 @@
+"""Where the STORAGE_* values come from: the environment, a `.env` file or a Pulumi stack.
+
+Exactly one source is read per run, so the report says what was validated. Only the
+contract's variables are taken; nothing read here is ever printed (the secret key is
+among them).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from infra.guide import contract
+
+
+class InputError(Exception):
+    """The source could not be read; the message says why and never holds a value."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Raw values of the contract's variables (empty string when unset) and CORS origins."""
+
+    values: Mapping[str, str]
+    source: str
+    origins: tuple[str, ...] = field(default=())
+    origins_source: str = ""
+
+    def get(self, name: str) -> str:
+        return self.values.get(name, "")
+
+    def nothing_configured(self) -> bool:
+        """True when every contract variable is unset or blank (the guide's CI skip case)."""
+        return not any(self.get(name).strip() for name in contract.CONTRACT_NAMES)
+
+
+def _contract_values(raw: Mapping[str, object]) -> dict[str, str]:
+    values = {}
+    for name in contract.CONTRACT_NAMES:
+        value = raw.get(name)
+        values[name] = "" if value is None else str(value)
+    return values
+
+
+def from_environment(environ: Mapping[str, str]) -> Inputs:
+    return Inputs(_contract_values(environ), "environment")
+
+
+def from_env_file(path: Path) -> Inputs:
+    """The file's values as python-dotenv reads them (the app's own `.env` syntax)."""
+    from dotenv import dotenv_values
+
+    if not path.is_file():
+        raise InputError(f"--env-file {path}: no such file")
+    try:
+        raw = dotenv_values(path, interpolate=False)
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"--env-file {path}: cannot be read ({type(error).__name__})") from None
+    return Inputs(_contract_values(raw), f"env file {path}")
+
+
+def from_stack(stack: str, project_dir: Path, timeout: float) -> Inputs:
+    """The stack's outputs via `pulumi stack output --json --show-secrets`.
+
+    The CLI's stdout holds the secret key, so it is parsed and never echoed; on failure
+    only the CLI's own error message (stderr) is shown.
+    """
+    pulumi = shutil.which("pulumi")
+    if pulumi is None:
+        raise InputError("--stack needs the pulumi CLI on PATH; install it, or use --env-file / the environment")
+    command = [pulumi, "stack", "output", "--json", "--show-secrets", "--stack", stack]
+    try:
+        done = subprocess.run(
+            command, cwd=project_dir, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+        )
+    except subprocess.TimeoutExpired:
+        raise InputError(f"`pulumi stack output --stack {stack}` did not finish within {timeout:g}s") from None
+    except OSError as error:
+        raise InputError(f"could not run pulumi: {error.strerror or type(error).__name__}") from None
+    if done.returncode != 0:
+        message = " ".join(done.stderr.split())[:300] or f"exit code {done.returncode}"
+        raise InputError(f"`pulumi stack output --stack {stack}` failed: {message}")
+    try:
+        outputs = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        raise InputError(f"`pulumi stack output --stack {stack}` did not print JSON") from None
+    if not isinstance(outputs, dict):
+        raise InputError(f"`pulumi stack output --stack {stack}` did not print a JSON object")
+    origins = outputs.get(contract.CORS_ORIGINS_OUTPUT) or []
+    if isinstance(origins, str):  # an output exported as a JSON string
+        try:
+            origins = json.loads(origins)
+        except json.JSONDecodeError:
+            origins = [origins]
+    if not isinstance(origins, list):
+        origins = []
+    return Inputs(
+        _contract_values(outputs),
+        f"stack {stack}",
+        tuple(str(o) for o in origins),
+        f"stack output {contract.CORS_ORIGINS_OUTPUT}" if origins else "",
+    )
+
+
+def with_origins(inputs: Inputs, origins: tuple[str, ...]) -> Inputs:
+    """`--origin` values replace the stack's origins."""
+    if not origins:
+        return inputs
+    return Inputs(inputs.values, inputs.source, origins, "--origin")

@@ -1,0 +1,200 @@
+"""The validator against LocalStack's S3: signed URLs and CORS preflights judged exactly.
+
+LocalStack checks signed-URL signatures against the key's real secret (keys made by
+its IAM) and evaluates the bucket's CORS rules as S3 does; it accepts any header-signed
+credential, so least privilege is judged on moto (test_validate_moto.py) and only
+reported here. Set VALIDATE_S3_* to run these against MinIO or a real account instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from infra.guide import contract
+from infra.guide.cors import CorsRule, s3_cors_configuration
+from infra.guide.permissions import app_policy_document
+from infra.validate.checks import FOREIGN_ORIGIN
+from infra.validate.probes import PREFIX
+from tests.s3_servers import (
+    Credential,
+    Server,
+    empty_and_delete_bucket,
+    external_server,
+    localstack,
+    snapshot,
+    unique_bucket,
+)
+from tests.validate_run import assert_told_safely, storage_env, validate, validate_text_and_json
+
+ORIGIN = "https://app.raptscallions.example"
+OTHER_ORIGIN = "https://staging.raptscallions.example"
+PRE_EXISTING = {
+    "uploads/u1/avatar.png": b"\x89PNG not really",
+    "deleted/gone-soon.txt": b"soft-deleted",
+    f"{PREFIX}someone-elses-run/upload.txt": b"not ours",
+}
+CANNOT_JUDGE_HERE = ("--skip", "least-privilege")
+
+
+@dataclass(frozen=True)
+class Bench:
+    server: Server
+    app: Credential
+    external: bool
+
+
+@pytest.fixture(scope="module")
+def bench() -> Iterator[Bench]:
+    external = external_server()
+    if external is not None:
+        yield Bench(external, external.admin, True)
+        return
+    with localstack() as server:
+        # A key LocalStack knows, so signed URLs are checked against its real secret.
+        app = server.iam_user("validator-app", app_policy_document("*"))
+        yield Bench(server, app, False)
+
+
+@pytest.fixture()
+def bucket(bench: Bench) -> Iterator[str]:
+    """A bucket set up as `pulumi up` would: the shared CORS rule for ORIGIN, plus user data."""
+    name = unique_bucket("validate")
+    s3 = bench.server.client("s3")
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_cors(Bucket=name, CORSConfiguration=s3_cors_configuration(CorsRule(allowed_origins=(ORIGIN,))))
+    for key, body in PRE_EXISTING.items():
+        s3.put_object(Bucket=name, Key=key, Body=body)
+    yield name
+    empty_and_delete_bucket(s3, name)
+
+
+def probe_keys(bench: Bench, bucket: str) -> list[str]:
+    listed = bench.server.client("s3").list_objects_v2(Bucket=bucket, Prefix=PREFIX).get("Contents", [])
+    return sorted(o["Key"] for o in listed if o["Key"] not in PRE_EXISTING)
+
+
+def test_every_check_passes_on_a_correctly_set_up_bucket(bench: Bench, bucket: str) -> None:
+    before = snapshot(bench.server.client("s3"), bucket)
+    env = storage_env(bench.server, bucket, bench.app)
+    text, data = validate_text_and_json(env, "--origin", ORIGIN, *CANNOT_JUDGE_HERE)
+    assert (text.code, data.code) == (0, 0), text.out
+    assert {c["id"]: c["status"] for c in data.report["checks"]} == {
+        **{c: "passed" for c in ("configuration", "connectivity", "upload", "download", "signed-url-get")},
+        **{c: "passed" for c in ("signed-url-put", "delete", "cleanup", "cors")},
+        "least-privilege": "skipped",
+    }
+    assert all(c["durationMs"] is not None for c in data.report["checks"] if c["status"] == "passed")
+    assert data.report["target"]["origins"] == [ORIGIN]
+    for line in (
+        "║                 S3 Production Validation Report                  ║",
+        f"║  Bucket:   {bucket}",
+        "✅ Signed URL (PUT)     PASSED",
+        "✅ CORS preflight       PASSED",
+        "9 passed, 1 skipped of 10 checks",
+    ):
+        assert line in text.out
+    assert snapshot(bench.server.client("s3"), bucket) == before
+    assert probe_keys(bench, bucket) == []
+    assert_told_safely(bench.app.secret, text, data)
+
+
+@pytest.mark.skipif(external_server() is not None, reason="an external server's permissions are unknown")
+def test_localstack_grants_everything_and_the_validator_says_so(bench: Bench, bucket: str) -> None:
+    run = validate(storage_env(bench.server, bucket, bench.app), "--json", "--origin", ORIGIN)
+    assert run.code == 1
+    assert run.first_failure()["id"] == "least-privilege"
+    assert run.check("least-privilege")["error"]["class"] == "over_privileged"
+
+
+@pytest.mark.parametrize(
+    ("rule", "origin", "expected"),
+    [
+        (CorsRule(allowed_origins=(ORIGIN,)), OTHER_ORIGIN, f"{OTHER_ORIGIN} PUT: refused"),
+        (CorsRule(allowed_origins=("*",)), ORIGIN, f"foreign origin {FOREIGN_ORIGIN} is allowed"),
+        (CorsRule(allowed_origins=(ORIGIN,), allowed_methods=("GET", "HEAD")), ORIGIN, f"{ORIGIN} PUT: refused"),
+        (None, ORIGIN, f"{ORIGIN} GET: refused"),
+    ],
+    ids=["origin missing", "wildcard origin", "PUT missing", "no CORS at all"],
+)
+def test_cors_fault_fails_the_cors_check_only(
+    bench: Bench, bucket: str, rule: CorsRule | None, origin: str, expected: str
+) -> None:
+    s3 = bench.server.client("s3")
+    if rule is None:
+        s3.delete_bucket_cors(Bucket=bucket)
+    else:
+        s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=s3_cors_configuration(rule))
+    text, data = validate_text_and_json(
+        storage_env(bench.server, bucket, bench.app), "--origin", origin, *CANNOT_JUDGE_HERE
+    )
+    assert (text.code, data.code) == (1, 1)
+    failed = [c for c in data.report["checks"] if c["status"] == "failed"]
+    assert [c["id"] for c in failed] == ["cors"]
+    assert failed[0]["error"]["class"] == "cors"
+    assert expected in failed[0]["error"]["message"]
+    assert "❌ CORS preflight" in text.out and "Wrong origin in CORS policy" in text.out
+    assert probe_keys(bench, bucket) == []
+    assert_told_safely(bench.app.secret, text, data)
+
+
+def test_wrong_secret_is_caught_by_signed_urls_even_where_headers_pass(bench: Bench, bucket: str) -> None:
+    """LocalStack accepts any header-signed request, but checks signed URLs properly."""
+    if bench.external:
+        pytest.skip("only LocalStack accepts header-signed requests with a wrong secret")
+    wrong = Credential(bench.app.key_id, "not-the-Secret/of+this-key-0123456789")
+    text, data = validate_text_and_json(
+        storage_env(bench.server, bucket, wrong), "--origin", ORIGIN, *CANNOT_JUDGE_HERE
+    )
+    assert (text.code, data.code) == (1, 1)
+    assert data.first_failure()["id"] == "signed-url-get"
+    assert data.check("signed-url-get")["error"]["class"] == "auth_failed"
+    assert "SignatureDoesNotMatch" in data.check("signed-url-get")["error"]["message"]
+    assert data.check("signed-url-put")["error"]["class"] == "auth_failed"
+    assert probe_keys(bench, bucket) == []
+    assert_told_safely(wrong.secret, text, data)
+
+
+def test_versioned_bucket_signed_put_versions_are_counted_too(bench: Bench, bucket: str) -> None:
+    s3 = bench.server.client("s3")
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    before = snapshot(s3, bucket)
+    run = validate(storage_env(bench.server, bucket, bench.app), "--json", "--origin", ORIGIN, *CANNOT_JUDGE_HERE)
+    assert run.code == 0, run.out
+    assert "2 noncurrent version(s) and 2 delete marker(s)" in run.check("cleanup")["notes"][0]
+    new = {k: v for k, v in snapshot(s3, bucket).items() if k not in before}
+    assert len(new) == 4 and all(key.startswith(PREFIX) for key, _ in new)
+    assert sorted(v[0] == "delete-marker" for v in new.values()) == [False, False, True, True]
+
+
+def fake_pulumi(directory: Path, outputs: dict[str, object]) -> dict[str, str]:
+    """A `pulumi` on PATH that prints `outputs` for `stack output --json --show-secrets`."""
+    script = directory / "pulumi"
+    script.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1 $2 $3 $4" = "stack output --json --show-secrets" ]; then\n'
+        f"  cat <<'EOF'\n{json.dumps(outputs)}\nEOF\n"
+        "  exit 0\nfi\necho 'error: unexpected arguments' >&2\nexit 3\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return {"PATH": f"{directory}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def test_stack_outputs_are_validated_with_the_stacks_cors_origins(
+    bench: Bench, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs: dict[str, object] = dict(storage_env(bench.server, bucket, bench.app))
+    outputs[contract.CORS_ORIGINS_OUTPUT] = [ORIGIN]
+    monkeypatch.setenv("PATH", fake_pulumi(tmp_path, outputs)["PATH"])
+    run = validate({}, "--json", "--stack", "prod", *CANNOT_JUDGE_HERE)
+    assert run.code == 0, run.out
+    assert run.report["source"] == "stack prod"
+    assert run.report["target"]["origins"] == [ORIGIN]
+    assert run.check("cors")["status"] == "passed"
+    assert_told_safely(bench.app.secret, run)
