@@ -64,3 +64,10 @@ def test_requirements_are_pinned(name: str) -> None:
     ]
     assert lines
     assert all(re.match(r"^[A-Za-z0-9_.\-\[\],]+==[0-9][\w.]*$", line) for line in lines), lines
+
+
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
+def test_every_shipped_stack_passes_the_mandatory_policies(stack: str) -> None:
+    from tests.policy_support import mandatory
+
+    assert mandatory(shipped_plan(stack)) == []

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import pulumi
 
+from infra.settings.model import Settings
+
 
 @dataclass(frozen=True)
 class StorageAccess:
@@ -26,6 +28,12 @@ class StorageComponent(pulumi.ComponentResource):
     """Base of the four provider components; subclasses set `self.access`."""
 
     access: StorageAccess
+
+
+def component_props(settings: Settings) -> dict[str, str]:
+    """What a storage component records about itself, so policies know the environment
+    even for providers whose buckets take no tags."""
+    return {"environment": settings.environment, "provider": settings.provider}
 
 
 def component_type(class_name: str) -> str:

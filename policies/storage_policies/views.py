@@ -80,11 +80,14 @@ def stack_of(urn: str) -> str:
     return parts[2].split("::", 1)[0] if len(parts) == 3 else ""
 
 
-def environment_of(urn: str, tags: Mapping[str, Any] | None) -> str:
-    """The `environment` tag where the bucket has one (the settings' environment), else the stack name."""
+def environment_of(resource: Any, tags: Mapping[str, Any] | None = None) -> str:
+    """The settings' environment: the bucket's `environment` tag, else its storage component's
+    `environment` property, else the stack name."""
     if tags and isinstance(tags.get("environment"), str):
         return tags["environment"]
-    return stack_of(urn)
+    parent = getattr(resource, "parent", None)
+    environment = parent.props.get("environment") if parent is not None else None
+    return environment if isinstance(environment, str) and environment else stack_of(resource.urn)
 
 
 def linked(resource: Any, prop: str) -> list[Any]:

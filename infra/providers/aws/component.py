@@ -23,7 +23,7 @@ from infra.guide.lifecycle import (
 from infra.guide.permissions import app_policy_document
 from infra.providers.aws.documents import tls_only_bucket_policy
 from infra.providers.aws.spec import iam_user_name, partition_for_region
-from infra.providers.base import StorageAccess, StorageComponent, component_type
+from infra.providers.base import StorageAccess, StorageComponent, component_props, component_type
 from infra.settings.model import Settings, Versioning
 from infra.tags import resource_tags
 
@@ -32,7 +32,7 @@ class AwsStorage(StorageComponent):
     """One private, versioned, encrypted S3 bucket and its least-privilege app credential."""
 
     def __init__(self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(component_type("AwsStorage"), name, None, opts)
+        super().__init__(component_type("AwsStorage"), name, component_props(settings), opts)
         child = pulumi.ResourceOptions(parent=self)
         region = settings.region
         partition = partition_for_region(region)

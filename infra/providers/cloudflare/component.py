@@ -17,7 +17,7 @@ import pulumi_cloudflare as cloudflare
 
 from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID, SOFT_DELETE_RULE_ID, LifecyclePolicy
-from infra.providers.base import StorageAccess, StorageComponent, component_type
+from infra.providers.base import StorageAccess, StorageComponent, component_props, component_type
 from infra.providers.cloudflare.access import (
     APP_PERMISSION_GROUPS,
     PermissionGroupError,
@@ -46,7 +46,7 @@ class R2Storage(StorageComponent):
     def __init__(self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None) -> None:
         options: CloudflareOptions = settings.options
         group_ids = permission_group_ids(options.account_id)
-        super().__init__(component_type("R2Storage"), name, None, opts)
+        super().__init__(component_type("R2Storage"), name, component_props(settings), opts)
         child = pulumi.ResourceOptions(parent=self)
         pulumi.log.warn(versioning_gap_warning(settings.bucket_name), resource=self)
 

@@ -18,7 +18,7 @@ from infra.guide.lifecycle import (
     SOFT_DELETE_RULE_ID,
     LifecyclePolicy,
 )
-from infra.providers.base import StorageAccess, StorageComponent, component_type
+from infra.providers.base import StorageAccess, StorageComponent, component_props, component_type
 from infra.providers.digitalocean.spec import APP_KEY_PERMISSION, app_key_name
 from infra.settings.model import Settings, Versioning
 
@@ -27,7 +27,7 @@ class SpacesStorage(StorageComponent):
     """One private, versioned Space and an access key that can use only that Space."""
 
     def __init__(self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(component_type("SpacesStorage"), name, None, opts)
+        super().__init__(component_type("SpacesStorage"), name, component_props(settings), opts)
         child = pulumi.ResourceOptions(parent=self)
         region = settings.region
 

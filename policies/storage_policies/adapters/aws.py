@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from infra.guide.permissions import APP_ACTIONS, bucket_arn, objects_arn
-from storage_policies.adapters.base import Adapter, of_type
+from storage_policies.adapters.base import Adapter, bucket_urn_of, of_type, policy_statements, public_policy_findings
 from storage_policies.views import (
     BucketView,
     CorsRuleView,
@@ -18,7 +17,6 @@ from storage_policies.views import (
     as_int,
     as_list,
     environment_of,
-    linked,
 )
 
 BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
@@ -68,7 +66,7 @@ class AwsAdapter(Adapter):
                     urn=bucket.urn,
                     provider=self.provider,
                     name=bucket.props.get("bucket"),
-                    environment=environment_of(bucket.urn, tags),
+                    environment=environment_of(bucket, tags),
                     protected=bool(getattr(bucket.opts, "protect", False)),
                     tags=dict(tags),
                     versioning="enabled" if enabled else "disabled",
@@ -122,12 +120,7 @@ class AwsAdapter(Adapter):
             acl = r.props.get("acl")
             if acl in PUBLIC_ACLS:
                 findings.append(Finding(r.urn, f"canned ACL {acl!r} makes objects public; files are served through signed URLs only."))
-        for r in of_type(resources, *BUCKET_POLICY):
-            for statement in _statements(r.props.get("policy")):
-                principal = statement.get("Principal")
-                if statement.get("Effect") == "Allow" and (principal == "*" or (isinstance(principal, Mapping) and "*" in as_list(principal.get("AWS")))):
-                    findings.append(Finding(r.urn, "the bucket policy allows anyone ('*'); remove public Allow statements."))
-        return findings
+        return findings + public_policy_findings(of_type(resources, *BUCKET_POLICY))
 
     def encryption_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
         findings = []
@@ -146,7 +139,7 @@ class AwsAdapter(Adapter):
         findings = []
         for bucket in buckets:
             policies = self._children(resources, BUCKET_POLICY, self._by_urn(resources, bucket.urn))
-            if not any(_denies_insecure_transport(s) for p in policies for s in _statements(p.props.get("policy"))):
+            if not any(_denies_insecure_transport(s) for p in policies for s in policy_statements(p.props.get("policy"))):
                 findings.append(
                     Finding(bucket.urn, "no bucket policy denies requests without TLS (aws:SecureTransport = false).")
                 )
@@ -165,7 +158,7 @@ class AwsAdapter(Adapter):
             for r in of_type(resources, *ATTACHMENTS)
         ]
         for r in of_type(resources, *INLINE_POLICIES):
-            statements = _statements(r.props.get("policy"))
+            statements = policy_statements(r.props.get("policy"))
             if statements is None:
                 findings.append(Finding(r.urn, "the policy document is not valid JSON."))
                 continue
@@ -178,29 +171,10 @@ class AwsAdapter(Adapter):
         return next(r for r in resources if r.urn == urn)
 
     def _bucket_urn(self, resources: list[Any], child: Any) -> str | None:
-        for dependency in linked(child, "bucket"):
-            if dependency.resource_type in BUCKET_TYPES:
-                return dependency.urn
-        name = child.props.get("bucket")
-        for bucket in of_type(resources, *BUCKET_TYPES):
-            if name is not None and name == bucket.props.get("bucket"):
-                return bucket.urn
-        return None
+        return bucket_urn_of(resources, child, "bucket", BUCKET_TYPES, "bucket")
 
     def _children(self, resources: list[Any], types: tuple[str, ...], bucket: Any) -> list[Any]:
         return [r for r in of_type(resources, *types) if self._bucket_urn(resources, r) == bucket.urn]
-
-
-def _statements(document: Any) -> list[Mapping[str, Any]] | None:
-    """The statements of a JSON policy (string or object); None when it is not a policy."""
-    if isinstance(document, str):
-        try:
-            document = json.loads(document)
-        except ValueError:
-            return None
-    if not isinstance(document, Mapping):
-        return None
-    return [s for s in as_list(document.get("Statement")) if isinstance(s, Mapping)]
 
 
 def _denies_insecure_transport(statement: Mapping[str, Any]) -> bool:

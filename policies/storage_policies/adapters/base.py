@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import Any
 
-from storage_policies.views import BucketView, CorsView, Finding, LifecycleView
+from storage_policies.views import BucketView, CorsView, Finding, LifecycleView, as_list, linked
 
 
 class Adapter(ABC):
@@ -43,3 +45,43 @@ def of_type(resources: list[Any], *types: str) -> list[Any]:
 
 def lifecycles_for(bucket: BucketView, views: list[LifecycleView]) -> list[LifecycleView]:
     return [v for v in views if v.bucket_urn == bucket.urn]
+
+
+def bucket_urn_of(resources: list[Any], child: Any, prop: str, bucket_types: tuple[str, ...], name_prop: str) -> str | None:
+    """The URN of the bucket a sub-resource configures.
+
+    Preferably from the engine's property dependencies (exact, even when the bucket's
+    name is still unknown during preview); else by matching the bucket name.
+    """
+    for dependency in linked(child, prop):
+        if dependency.resource_type in bucket_types:
+            return dependency.urn
+    name = child.props.get(prop)
+    for bucket in of_type(resources, *bucket_types):
+        if name is not None and name == bucket.props.get(name_prop):
+            return bucket.urn
+    return None
+
+
+def public_policy_findings(policies: list[Any]) -> list[Finding]:
+    """Bucket policies (S3 format) with an Allow for everyone."""
+    findings = []
+    for resource in policies:
+        for statement in policy_statements(resource.props.get("policy")) or []:
+            principal = statement.get("Principal")
+            everyone = principal == "*" or (isinstance(principal, Mapping) and "*" in as_list(principal.get("AWS")))
+            if statement.get("Effect") == "Allow" and everyone:
+                findings.append(Finding(resource.urn, "the bucket policy allows anyone ('*'); remove public Allow statements."))
+    return findings
+
+
+def policy_statements(document: Any) -> list[Mapping[str, Any]] | None:
+    """The statements of a JSON policy (string or object); None when it is not a policy."""
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except ValueError:
+            return None
+    if not isinstance(document, Mapping):
+        return None
+    return [s for s in as_list(document.get("Statement")) if isinstance(s, Mapping)]

@@ -1,0 +1,102 @@
+"""DigitalOcean Spaces resources as the policies see them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage_policies.adapters.base import Adapter, bucket_urn_of, of_type, public_policy_findings
+from storage_policies.views import (
+    BucketView,
+    CorsRuleView,
+    CorsView,
+    Finding,
+    LifecycleRuleView,
+    LifecycleView,
+    as_int,
+    as_list,
+    environment_of,
+)
+
+BUCKET = ("digitalocean:index/spacesBucket:SpacesBucket",)
+CORS = ("digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration",)
+POLICY = ("digitalocean:index/spacesBucketPolicy:SpacesBucketPolicy",)
+KEY = ("digitalocean:index/spacesKey:SpacesKey",)
+OBJECT = ("digitalocean:index/spacesBucketObject:SpacesBucketObject",)
+APP_GRANTS = frozenset({"read", "readwrite"})
+
+
+class DigitalOceanAdapter(Adapter):
+    provider = "digitalocean"
+
+    def buckets(self, resources: list[Any]) -> list[BucketView]:
+        return [
+            BucketView(
+                urn=b.urn,
+                provider=self.provider,
+                name=b.props.get("name"),
+                environment=environment_of(b),
+                protected=bool(getattr(b.opts, "protect", False)),
+                tags=None,
+                versioning="enabled" if (b.props.get("versioning") or {}).get("enabled") is True else "disabled",
+            )
+            for b in of_type(resources, *BUCKET)
+        ]
+
+    def cors(self, resources: list[Any]) -> list[CorsView]:
+        views = [
+            CorsView(r.urn, bucket_urn_of(resources, r, "bucket", BUCKET, "name"), _cors_rules(r.props.get("corsRules")))
+            for r in of_type(resources, *CORS)
+        ]
+        views += [
+            CorsView(b.urn, b.urn, _cors_rules(b.props.get("corsRules")))
+            for b in of_type(resources, *BUCKET)
+            if b.props.get("corsRules")
+        ]
+        return views
+
+    def lifecycles(self, resources: list[Any]) -> list[LifecycleView]:
+        views = []
+        for bucket in of_type(resources, *BUCKET):
+            rules = tuple(
+                LifecycleRuleView(
+                    rule_id=str(rule.get("id", "")),
+                    enabled=rule.get("enabled") is True,
+                    prefix=rule.get("prefix") or "",
+                    expire_days=as_int((rule.get("expiration") or {}).get("days")),
+                    abort_multipart_days=as_int(rule.get("abortIncompleteMultipartUploadDays")),
+                )
+                for rule in as_list(bucket.props.get("lifecycleRules"))
+            )
+            views.append(LifecycleView(bucket.urn, bucket.urn, rules))
+        return views
+
+    def public_access_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
+        findings = [
+            Finding(r.urn, f"ACL {r.props.get('acl')!r} is not private; Spaces must restrict access (files go out through signed URLs).")
+            for r in of_type(resources, *BUCKET, *OBJECT)
+            if r.props.get("acl") not in (None, "private")
+        ]
+        return findings + public_policy_findings(of_type(resources, *POLICY))
+
+    def credential_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
+        names = {b.name for b in buckets if b.name}
+        findings = []
+        for key in of_type(resources, *KEY):
+            grants = as_list(key.props.get("grants"))
+            if not grants:
+                findings.append(Finding(key.urn, "the Spaces key has no grants, which means full access to every Space; grant readwrite on this bucket."))
+            for grant in grants:
+                permission, bucket = grant.get("permission"), grant.get("bucket") or ""
+                if permission not in APP_GRANTS:
+                    findings.append(Finding(key.urn, f"grant {permission!r} is broader than read/readwrite; grant readwrite on this bucket only."))
+                if bucket not in names:
+                    where = "every Space" if not bucket else f"Space {bucket!r}, which is not this stack's bucket"
+                    findings.append(Finding(key.urn, f"the Spaces key is granted on {where}; grant only this stack's bucket."))
+        return findings
+
+
+def _cors_rules(rules: Any) -> tuple[CorsRuleView, ...]:
+    return tuple(
+        CorsRuleView(tuple(as_list(rule.get("allowedOrigins"))), tuple(as_list(rule.get("allowedMethods"))))
+        for rule in as_list(rules)
+    )
