@@ -56,3 +56,9 @@ def violations(plan: Plan, config: dict[str, Any] | None = None) -> dict[str, li
 
 def mandatory(plan: Plan, config: dict[str, Any] | None = None) -> list[Verdict]:
     return [v for v in analyze_plan(plan, config) if v.level == "mandatory"]
+
+
+def only(found: dict[str, list[str]], policy: str) -> list[str]:
+    """The messages of `policy`, asserting it is the only policy that reported anything."""
+    assert set(found) == {policy}, found
+    return found[policy]

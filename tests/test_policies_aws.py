@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from infra.offline.harness import Plan, run_plan
-from tests.policy_support import add, edit, mandatory, violations, without
+from tests.policy_support import add, edit, mandatory, only, violations, without
 
 CORS = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration"
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
@@ -18,11 +18,6 @@ POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 USER_POLICY = "aws:iam/userPolicy:UserPolicy"
 BUCKET = "aws:s3/bucket:Bucket"
-
-
-def only(found: dict[str, list[str]], policy: str) -> list[str]:
-    assert set(found) == {policy}, found
-    return found[policy]
 
 
 def test_prod_stack_is_fully_compliant(prod_plan: Plan) -> None:

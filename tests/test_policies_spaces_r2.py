@@ -10,7 +10,7 @@ import pytest
 
 from infra.offline.harness import run_plan
 from tests.conftest import shipped_plan
-from tests.policy_support import add, edit, violations
+from tests.policy_support import add, edit, only, violations
 
 SPACES = "spaces-staging"
 R2 = "staging"
@@ -21,11 +21,6 @@ R2_BUCKET = "cloudflare:index/r2Bucket:R2Bucket"
 R2_CORS = "cloudflare:index/r2BucketCors:R2BucketCors"
 R2_LIFECYCLE = "cloudflare:index/r2BucketLifecycle:R2BucketLifecycle"
 R2_TOKEN = "cloudflare:index/accountToken:AccountToken"
-
-
-def only(found: dict[str, list[str]], policy: str) -> list[str]:
-    assert set(found) == {policy}, found
-    return found[policy]
 
 
 @pytest.mark.parametrize("stack", [SPACES, R2])
