@@ -199,6 +199,9 @@ def test_secrets_reach_only_the_steps_that_need_them_and_never_a_shell_line() ->
                 assert "secrets." not in run, f"{name}:{job_name}"
                 if any("secrets." in s for s in expressions(step)):
                     assert uses(step, PULUMI_ACTION) or "infra.validate" in run, f"{name}:{job_name}: {step}"
+                secret_vars = [key for key, value in step.get("env", {}).items() if "secrets." in str(value)]
+                for var in secret_vars:
+                    assert not re.search(rf"\$\{{?{var}\b", run), f"{name}:{job_name}: the shell expands {var}"
 
 
 def test_provider_credentials_come_from_environment_secrets_or_aws_oidc() -> None:
@@ -398,3 +401,20 @@ def test_workflow_files_load() -> None:
     for path in WORKFLOW_FILES:
         assert load(path.name)["jobs"], path.name
     assert shutil.which("bash")
+
+
+# --- README ----------------------------------------------------------------------------
+
+
+def test_readme_ci_section_names_every_workflow_secret_and_variable() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## CI/CD\n", 1)[1].split("\n## ", 1)[0]
+    for path in WORKFLOW_FILES:
+        assert f"`{path.name}`" in section, path.name
+    text = "".join(path.read_text() for path in WORKFLOW_FILES)
+    names = set(re.findall(r"\b(?:secrets|vars)\.([A-Z0-9_]+)", text))
+    assert {"AWS_ROLE_ARN", "PULUMI_ACCESS_TOKEN", "CLOUDFLARE_API_TOKEN"} <= names
+    for name in names:
+        assert f"`{name}`" in section, name
+    assert f"`{WORKFLOWS['checks.yml']['jobs']['checks']['name']}`" in section
+    assert "`<stack>-preview`" in section and "python -m infra.ci.matrix" in section
