@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 STACK ?= prod
 
-.PHONY: plan test bench install localstack
+.PHONY: plan test lint bench install localstack
 
 install: $(STAMP)
 
@@ -21,6 +21,9 @@ plan: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan_bench.py
