@@ -46,11 +46,10 @@ from pulumi.dynamic import (
 )
 
 from infra.providers.backblaze import rules
-from infra.providers.backblaze.spec import region_of_endpoint
+from infra.providers.backblaze.spec import BackblazeSpec, region_of_endpoint
 
-KEY_ID_ENV = "B2_APPLICATION_KEY_ID"
-KEY_ENV = "B2_APPLICATION_KEY"
-CREDENTIAL_ENV = (KEY_ID_ENV, KEY_ENV)
+CREDENTIAL_ENV = BackblazeSpec.credential_env
+KEY_ID_ENV, KEY_ENV = CREDENTIAL_ENV
 
 PROVIDER_KEY_CAPABILITIES = (
     "listBuckets",
