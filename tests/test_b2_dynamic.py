@@ -308,6 +308,10 @@ def test_key_diff_replaces_on_any_change_and_read_keeps_the_secret(b2: FakeB2) -
     assert wider.changes is True and wider.replaces == ["capabilities"]
     moved = provider.diff(result.id, result.outs, key_props("bucket_99", bucket_name="raptscallions-b2-other"))
     assert moved.replaces == ["keyName", "bucketId", "bucketName"]
+    preview = {**key_props(bucket_id), "bucketId": rpc.UNKNOWN}
+    assert provider.diff(result.id, result.outs, preview).changes is False, "a bucket update's preview keeps the key"
+    renamed = {**key_props(bucket_id, bucket_name="raptscallions-b2-other"), "bucketId": rpc.UNKNOWN}
+    assert "bucketId" in provider.diff(result.id, result.outs, renamed).replaces
     read = provider.read(result.id, result.outs)
     assert read.id == result.id and read.outs["applicationKey"] == result.outs["applicationKey"]
     assert sorted(read.inputs["capabilities"]) == sorted(rules.APP_CAPABILITIES)

@@ -27,6 +27,7 @@ class B2Storage(StorageComponent):
     def __init__(self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(component_type("B2Storage"), name, component_props(settings), opts)
         options: BackblazeOptions = settings.options or BackblazeOptions()
+        self.bucket_name = settings.bucket_name
 
         self.bucket = B2Bucket(
             f"{name}-bucket",
@@ -61,7 +62,7 @@ class B2Storage(StorageComponent):
             logical_name,
             key_name=key_name,
             bucket_id=self.bucket.bucketId,
-            bucket_name=self.bucket.bucketName,
+            bucket_name=self.bucket_name,  # plain: known even while a preview leaves the id unknown
             capabilities=APP_CAPABILITIES,
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -44,6 +44,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.runtime import rpc
 
 from infra.providers.backblaze import rules
 from infra.providers.backblaze.spec import BackblazeSpec, region_of_endpoint
@@ -417,6 +418,10 @@ class B2ApplicationKeyProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         old, new = _key_view(olds), _key_view(news)
+        if news.get("bucketId") == rpc.UNKNOWN and new["bucketName"] == old["bucketName"]:
+            # A preview of a bucket *update* leaves the bucket's outputs unknown; the bucket
+            # gets a new id only when it is replaced, which takes a new name.
+            new["bucketId"] = old["bucketId"]
         replaces = [key for key in KEY_REPLACE if old[key] != new[key]]
         return DiffResult(changes=bool(replaces), replaces=replaces, delete_before_replace=False)
 
