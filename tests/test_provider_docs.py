@@ -18,7 +18,7 @@ def section(title: str) -> str:
     return match.group(1)
 
 
-@pytest.mark.parametrize(("provider", "stack"), [("digitalocean", "spaces-staging"), ("cloudflare", "staging")])
+@pytest.mark.parametrize(("provider", "stack"), [("digitalocean", "spaces-staging"), ("cloudflare", "staging"), ("backblaze", "b2-staging")])
 def test_provider_section_names_its_credentials_and_example_stack(provider: str, stack: str) -> None:
     spec = registry.get(provider)
     text = section(spec.display_name)

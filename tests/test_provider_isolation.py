@@ -10,13 +10,13 @@ import pytest
 
 from infra.offline.stack_files import PROJECT_ROOT
 
-SDKS = ("pulumi_aws", "pulumi_cloudflare", "pulumi_digitalocean")
+SDKS = ("b2sdk", "pulumi_aws", "pulumi_cloudflare", "pulumi_digitalocean")
 
 PROBE = """
 import json, sys
 from infra.offline.harness import run_plan
 plan = run_plan(sys.argv[1])
-loaded = sorted({name.split('.')[0] for name in sys.modules if name.startswith('pulumi_')})
+loaded = sorted({name.split('.')[0] for name in sys.modules if name.startswith(('pulumi_', 'b2sdk'))})
 print(json.dumps({"error": plan.error, "resources": len(plan.resources), "sdks": loaded}))
 """
 
@@ -31,7 +31,12 @@ def sdks_loaded_by(stack: str) -> dict:
 
 @pytest.mark.parametrize(
     ("stack", "own_sdk"),
-    [("prod", "pulumi_aws"), ("spaces-staging", "pulumi_digitalocean"), ("staging", "pulumi_cloudflare")],
+    [
+        ("prod", "pulumi_aws"),
+        ("spaces-staging", "pulumi_digitalocean"),
+        ("staging", "pulumi_cloudflare"),
+        ("b2-staging", "b2sdk"),
+    ],
 )
 def test_planning_a_stack_imports_only_its_providers_sdk(stack: str, own_sdk: str) -> None:
     probe = sdks_loaded_by(stack)

@@ -47,6 +47,21 @@ def _cloudflare_account_token(name: str, inputs: dict[str, Any]) -> dict[str, An
     return {"value": f"fake-r2-token-value-for-{name}", "status": "active"}
 
 
+B2_BUCKET = "pulumi-python:dynamic/backblaze:Bucket"
+B2_APPLICATION_KEY = "pulumi-python:dynamic/backblaze:ApplicationKey"
+B2_FAKE_ACCOUNT_REGION = "us-west-004"
+"""The region the fake B2 account's authorization answers when the stack sets none."""
+
+
+def _b2_bucket(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    region = inputs.get("region") or B2_FAKE_ACCOUNT_REGION
+    return {"bucketId": f"fake-b2-bucket-id-{name}", "s3ApiUrl": f"https://s3.{region}.backblazeb2.com", "s3Region": region}
+
+
+def _b2_application_key(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"applicationKeyId": f"fake-b2-key-id-{name}", "applicationKey": f"fake-b2-application-key-for-{name}"}
+
+
 RESOURCE_OUTPUTS: dict[str, ComputedOutputs] = {
     "aws:iam/accessKey:AccessKey": _aws_access_key,
     "aws:s3/bucket:Bucket": _aws_bucket,
@@ -55,6 +70,8 @@ RESOURCE_OUTPUTS: dict[str, ComputedOutputs] = {
     "digitalocean:index/spacesKey:SpacesKey": _spaces_key,
     "cloudflare:index/r2Bucket:R2Bucket": _r2_bucket,
     "cloudflare:index/accountToken:AccountToken": _cloudflare_account_token,
+    B2_BUCKET: _b2_bucket,
+    B2_APPLICATION_KEY: _b2_application_key,
 }
 """Resource type -> extra outputs, merged over the resource's inputs."""
 
@@ -66,6 +83,8 @@ RESOURCE_IDS: dict[str, Callable[[str, dict[str, Any]], str]] = {
     "digitalocean:index/spacesKey:SpacesKey": lambda name, inputs: f"FAKESPACESKEY-{name}",
     "cloudflare:index/r2Bucket:R2Bucket": lambda name, inputs: str(inputs.get("name", name)),
     "cloudflare:index/accountToken:AccountToken": lambda name, inputs: f"fake-r2-token-id-{name}",
+    B2_BUCKET: lambda name, inputs: f"fake-b2-bucket-id-{name}",
+    B2_APPLICATION_KEY: lambda name, inputs: f"fake-b2-key-id-{name}",
 }
 """Resource type -> physical id, where the id means something (bucket name, key id)."""
 

@@ -50,6 +50,8 @@ class DeclaredResource:
     """Input name -> URNs of the resources whose outputs feed it (e.g. a sub-resource's bucket)."""
     wire_inputs: dict[str, Any] = field(default_factory=dict)
     """The inputs exactly as serialized for the engine (secrets still wrapped), for the policy analyzer."""
+    additional_secret_outputs: tuple[str, ...] = ()
+    """Outputs the engine must store as secrets (the `additional_secret_outputs` option)."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ class _RecordingMonitor(mocks.MockMonitor):
                 secret_inputs=frozenset(k for k, v in raw.items() if _is_secret(v)),
                 property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
                 wire_inputs=raw,
+                additional_secret_outputs=tuple(request.additionalSecretOutputs),
             )
         )
         return response

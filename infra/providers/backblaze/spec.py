@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from infra.providers.spec import Location, ProviderSpec, VersioningSupport
+from infra.settings.keys import SettingKey
 from infra.settings.problems import Report
+
+OBJECT_LOCK = SettingKey(
+    "b2ObjectLock",
+    "boolean",
+    "backblaze only: enable Object Lock when the bucket is created (B2 cannot turn it off later).",
+    default=False,
+    providers=frozenset({"backblaze"}),
+)
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
 _REGION = re.compile(r"^[a-z]{2}-[a-z]+-\d{3}$")
@@ -27,13 +38,25 @@ def region_of_endpoint(endpoint: str) -> str | None:
     return match.group(1)
 
 
+@dataclass(frozen=True)
+class BackblazeOptions:
+    """B2-only settings."""
+
+    object_lock: bool = False
+    """Object Lock (file retention) on the bucket, set at creation; the guide's optional compliance step."""
+
+
 class BackblazeSpec(ProviderSpec):
     name = "backblaze"
     display_name = "Backblaze B2"
     component = "infra.providers.backblaze.component:B2Storage"
     versioning = VersioningSupport.ALWAYS
+    option_keys = (OBJECT_LOCK,)
     credential_env = ("B2_APPLICATION_KEY_ID", "B2_APPLICATION_KEY")
     endpoint_host_suffix = ".backblazeb2.com"
+
+    def parse_options(self, values: Mapping[str, Any], report: Report) -> BackblazeOptions:
+        return BackblazeOptions(object_lock=bool(values.get(OBJECT_LOCK.name)))
 
     def bucket_name_problem(self, name: str) -> str | None:
         if not 6 <= len(name) <= 63:
