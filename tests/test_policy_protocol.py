@@ -99,3 +99,19 @@ def test_configure_changes_limits_and_levels_over_the_wire(analyzer: analyzer_pb
         assert (verdict.policy, verdict.level) == ("storage-lifecycle-soft-delete", "advisory")
     finally:
         analyzer.Configure(configure_request({}))
+
+
+def test_b2_dynamic_resources_are_judged_over_the_wire_as_in_process(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:
+    """The pack recognises the package's B2 dynamic resources by their type token over gRPC too."""
+    from tests.conftest import shipped_plan
+    from tests.policy_support import edit
+
+    assert over_grpc(analyzer, shipped_plan("b2-staging")) == []
+    broken = edit(
+        shipped_plan("b2-staging"),
+        "pulumi-python:dynamic/backblaze:Bucket",
+        lambda inputs: inputs.update(bucketType="allPublic", defaultServerSideEncryption={"mode": None}),
+    )
+    remote = over_grpc(analyzer, broken)
+    assert {v.policy for v in remote} == {"storage-no-public-access", "storage-encryption-at-rest"}
+    assert sorted(remote, key=str) == sorted(analyze_plan(broken), key=str)

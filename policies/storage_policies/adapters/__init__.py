@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from storage_policies.adapters.aws import AwsAdapter
+from storage_policies.adapters.backblaze import BackblazeAdapter
 from storage_policies.adapters.base import Adapter
 from storage_policies.adapters.cloudflare import CloudflareAdapter
 from storage_policies.adapters.digitalocean import DigitalOceanAdapter
 
-ADAPTERS: tuple[Adapter, ...] = (AwsAdapter(), DigitalOceanAdapter(), CloudflareAdapter())
+ADAPTERS: tuple[Adapter, ...] = (AwsAdapter(), DigitalOceanAdapter(), CloudflareAdapter(), BackblazeAdapter())

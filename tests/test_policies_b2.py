@@ -1,0 +1,94 @@
+"""The policy pack on Backblaze B2 stacks (dynamic resources): compliant as shipped, and
+the exact violation for each broken variant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from infra.offline.harness import run_plan
+from infra.offline.policy_check import analyze_stack_request, in_process_analyzer
+from infra.providers.backblaze import rules
+from tests.conftest import shipped_plan
+from tests.policy_support import edit, only, violations
+
+B2 = "b2-staging"
+BUCKET = "pulumi-python:dynamic/backblaze:Bucket"
+KEY = "pulumi-python:dynamic/backblaze:ApplicationKey"
+
+
+def test_shipped_b2_stack_is_compliant_and_every_b2_rule_applies() -> None:
+    plan = shipped_plan(B2)
+    assert violations(plan) == {}
+    response = in_process_analyzer().AnalyzeStack(analyze_stack_request(plan), None)
+    not_applicable = {n.policy_name: n.reason for n in response.not_applicable}
+    # B2 has an encryption switch and versioning; only TLS (no bucket policy) and tags are not judged.
+    assert "storage-encryption-at-rest" not in not_applicable
+    assert "storage-versioning" not in not_applicable
+    assert "storage-credential-least-privilege" not in not_applicable
+    assert "storage-no-public-access" not in not_applicable
+
+
+@pytest.mark.parametrize(
+    ("overrides", "policy"),
+    [
+        ({"softDeleteDays": "45"}, "storage-lifecycle-soft-delete"),
+        ({"abortIncompleteMultipartDays": "9"}, "storage-lifecycle-abort-multipart"),
+        ({"corsAllowedMethods": ["GET", "PUT", "DELETE"]}, "storage-cors-methods"),
+        ({"corsAllowedOrigins": ["https://*.raptscallions.com"]}, "storage-cors-origins"),
+        ({"protect": "false", "environment": "prod", "corsAllowedOrigins": ["https://raptscallions.com"]}, "storage-bucket-protected"),
+    ],
+)
+def test_settings_that_break_a_rule(overrides: dict[str, Any], policy: str) -> None:
+    plan = run_plan(B2, config_overrides=overrides)
+    assert plan.error is None, plan.error
+    only(violations(plan), policy)
+
+
+def test_a_public_bucket_is_refused() -> None:
+    plan = edit(shipped_plan(B2), BUCKET, lambda inputs: inputs.update(bucketType="allPublic"))
+    assert "'allPublic' is not 'allPrivate'" in only(violations(plan), "storage-no-public-access")[0]
+
+
+@pytest.mark.parametrize("sse", [{"mode": None}, {"mode": "SSE-C", "algorithm": "AES256"}])
+def test_a_bucket_without_default_sse_b2_is_refused(sse: dict[str, Any]) -> None:
+    plan = edit(shipped_plan(B2), BUCKET, lambda inputs: inputs.update(defaultServerSideEncryption=sse))
+    assert "must default to 'SSE-B2'" in only(violations(plan), "storage-encryption-at-rest")[0]
+
+
+def test_hiding_every_file_is_a_blanket_expiry() -> None:
+    def blanket(inputs: dict[str, Any]) -> None:
+        whole = next(r for r in inputs["lifecycleRules"] if r["fileNamePrefix"] == "")
+        whole[rules.HIDE_AFTER] = 30
+
+    messages = only(violations(edit(shipped_plan(B2), BUCKET, blanket)), "storage-lifecycle-no-blanket-expiry")
+    assert "whole bucket" in messages[0]
+
+
+def test_a_native_b2_cors_operation_is_reported_as_a_method_the_app_never_uses() -> None:
+    def native(inputs: dict[str, Any]) -> None:
+        inputs["corsRules"][0]["allowedOperations"].append("b2_download_file_by_name")
+
+    messages = only(violations(edit(shipped_plan(B2), BUCKET, native)), "storage-cors-methods")
+    assert "b2_download_file_by_name" in messages[0].lower()
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"bucketName": None, "bucketId": None}, "not restricted to a bucket"),
+        ({"bucketName": "someone-elses-bucket"}, "'someone-elses-bucket', which is not this stack's bucket"),
+        ({"capabilities": [*rules.APP_CAPABILITIES, "listAllBucketNames"]}, "(listAllBucketNames)"),
+        ({"capabilities": [*rules.APP_CAPABILITIES, "writeBuckets", "deleteKeys"]}, "(deleteKeys, writeBuckets)"),
+    ],
+)
+def test_b2_key_least_privilege(change: dict[str, Any], expected: str) -> None:
+    plan = edit(shipped_plan(B2), KEY, lambda inputs: inputs.update(change))
+    messages = only(violations(plan), "storage-credential-least-privilege")
+    assert any(expected in m for m in messages), messages
+
+
+def test_a_key_with_fewer_capabilities_is_not_a_privilege_violation() -> None:
+    plan = edit(shipped_plan(B2), KEY, lambda inputs: inputs.update(capabilities=["readFiles", "listFiles"]))
+    assert violations(plan) == {}
