@@ -26,6 +26,8 @@ _KMS_ARN = re.compile(r"^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key|alias)/
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 IAM_USER_NAME_LIMIT = 64
+ACCESS_KEYS_PER_USER = 2
+"""IAM allows two access keys per user: exactly enough for the old and the new one while rotating."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,14 @@ class AwsSpec(ProviderSpec):
         if name.startswith(_RESERVED_PREFIXES) or name.endswith(_RESERVED_SUFFIXES):
             return "uses a prefix or suffix AWS reserves (xn--, sthree-, -s3alias, --ol-s3, .mrap, --x-s3)"
         return None
+
+    def credentials_problem(self, names: tuple[str, ...]) -> str | None:
+        if len(names) <= ACCESS_KEYS_PER_USER:
+            return None
+        return (
+            f"lists {len(names)} generations ({', '.join(names)}) but AWS allows {ACCESS_KEYS_PER_USER} access keys "
+            "per IAM user; keep only the old and the new one (remove the oldest that is not activeCredential)"
+        )
 
     def parse_options(self, values: Mapping[str, Any], report: Report) -> AwsOptions:
         arn = values.get(KMS_KEY_ARN.name) or ""
