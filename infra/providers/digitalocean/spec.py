@@ -6,7 +6,9 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from infra.providers.credentials import credential_display_name
 from infra.providers.spec import Location, ProviderSpec, VersioningSupport, dns_bucket_name_problem
+from infra.settings.model import DEFAULT_CREDENTIAL
 from infra.settings.problems import Report
 
 _REGION = re.compile(r"^[a-z]{3}\d$")
@@ -23,9 +25,10 @@ def endpoint_for(region: str) -> str:
     return f"https://{region}{ENDPOINT_SUFFIX}"
 
 
-def app_key_name(bucket: str) -> str:
-    """The app's Spaces access key name, `<bucket>-app`, like the AWS user, so it is easy to find."""
-    return f"{bucket}-app"
+def app_key_name(bucket: str, generation: str = DEFAULT_CREDENTIAL) -> str:
+    """The app's Spaces access key name, `<bucket>-app` (`<bucket>-app-<generation>` for rotated
+    generations), like the AWS user, so it is easy to find."""
+    return credential_display_name(bucket, generation)
 
 
 class DigitalOceanSpec(ProviderSpec):
