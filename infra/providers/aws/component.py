@@ -24,7 +24,13 @@ from infra.guide.lifecycle import (
 from infra.guide.permissions import app_policy_document
 from infra.providers.aws.documents import tls_only_bucket_policy
 from infra.providers.aws.spec import iam_user_name, partition_for_region
-from infra.providers.base import StorageAccess, StorageComponent, component_props, component_type
+from infra.providers.base import (
+    StorageAccess,
+    StorageComponent,
+    bucket_options,
+    component_props,
+    component_type,
+)
 from infra.providers.credentials import declare_generations, generation_suffixed
 from infra.settings.model import Settings, Versioning
 from infra.tags import resource_tags
@@ -46,7 +52,7 @@ class AwsStorage(StorageComponent):
             region=region,
             force_destroy=False,
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=settings.protect),
+            opts=bucket_options(self, settings),
         )
         bucket_id = self.bucket.id
 

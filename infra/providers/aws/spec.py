@@ -63,6 +63,7 @@ class AwsSpec(ProviderSpec):
     option_keys = (KMS_KEY_ARN,)
     credential_env = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
     endpoint_host_suffix = ".amazonaws.com"
+    supports_adoption = True
 
     def bucket_name_problem(self, name: str) -> str | None:
         problem = dns_bucket_name_problem(name, 3, 63, allow_dots=True)
@@ -78,6 +79,11 @@ class AwsSpec(ProviderSpec):
         if name.startswith(_RESERVED_PREFIXES) or name.endswith(_RESERVED_SUFFIXES):
             return "uses a prefix or suffix AWS reserves (xn--, sthree-, -s3alias, --ol-s3, .mrap, --x-s3)"
         return None
+
+    def bucket_import_id(self, bucket: str, region: str, options: Any) -> str:
+        """`<bucket>@<region>`: the AWS provider imports a region-aware resource in the region after
+        `@` (else in the provider's default region, which would then differ from the declared one)."""
+        return f"{bucket}@{region}"
 
     def credentials_problem(self, names: tuple[str, ...]) -> str | None:
         if len(names) <= ACCESS_KEYS_PER_USER:

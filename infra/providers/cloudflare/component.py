@@ -17,7 +17,13 @@ import pulumi_cloudflare as cloudflare
 
 from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID, SOFT_DELETE_RULE_ID, LifecyclePolicy
-from infra.providers.base import StorageAccess, StorageComponent, component_props, component_type
+from infra.providers.base import (
+    StorageAccess,
+    StorageComponent,
+    bucket_options,
+    component_props,
+    component_type,
+)
 from infra.providers.credentials import declare_generations, generation_suffixed
 from infra.providers.cloudflare.access import (
     APP_PERMISSION_GROUPS,
@@ -41,6 +47,14 @@ def versioning_gap_warning(bucket: str) -> str:
     )
 
 
+def adopted_location_warning(hint: str) -> str:
+    """Why an adopted bucket is declared without the location hint."""
+    return (
+        f"r2LocationHint {hint!r} is not applied to an adopted bucket: R2 places a bucket once, when it is "
+        "created, so the bucket keeps its location and the hint is left out of its declaration"
+    )
+
+
 class R2Storage(StorageComponent):
     """One R2 bucket and an API token that can read and write objects in that bucket only."""
 
@@ -50,14 +64,16 @@ class R2Storage(StorageComponent):
         super().__init__(component_type("R2Storage"), name, component_props(settings), opts)
         child = pulumi.ResourceOptions(parent=self)
         pulumi.log.warn(versioning_gap_warning(settings.bucket_name), resource=self)
+        if settings.adopt_existing_bucket and options.location_hint:
+            pulumi.log.warn(adopted_location_warning(options.location_hint), resource=self)
 
         self.bucket = cloudflare.R2Bucket(
             f"{name}-bucket",
             account_id=options.account_id,
             name=settings.bucket_name,
             jurisdiction=options.jurisdiction,
-            location=options.location_hint,
-            opts=pulumi.ResourceOptions(parent=self, protect=settings.protect),
+            location=None if settings.adopt_existing_bucket else options.location_hint,
+            opts=bucket_options(self, settings),
         )
         self.cors = cloudflare.R2BucketCors(
             f"{name}-cors",

@@ -19,7 +19,13 @@ from infra.guide.lifecycle import (
     SOFT_DELETE_RULE_ID,
     LifecyclePolicy,
 )
-from infra.providers.base import StorageAccess, StorageComponent, component_props, component_type
+from infra.providers.base import (
+    StorageAccess,
+    StorageComponent,
+    bucket_options,
+    component_props,
+    component_type,
+)
 from infra.providers.credentials import declare_generations, generation_suffixed
 from infra.providers.digitalocean.spec import APP_KEY_PERMISSION, app_key_name
 from infra.settings.model import Settings, Versioning
@@ -41,7 +47,7 @@ class SpacesStorage(StorageComponent):
             force_destroy=False,
             versioning=_versioning(settings.versioning),
             lifecycle_rules=_lifecycle_rules(settings.lifecycle),
-            opts=pulumi.ResourceOptions(parent=self, protect=settings.protect),
+            opts=bucket_options(self, settings),
         )
         self.cors = do.SpacesBucketCorsConfiguration(
             f"{name}-cors",

@@ -38,9 +38,14 @@ class DigitalOceanSpec(ProviderSpec):
     versioning = VersioningSupport.SWITCH
     credential_env = ("DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY")
     endpoint_host_suffix = ENDPOINT_SUFFIX
+    supports_adoption = True
 
     def bucket_name_problem(self, name: str) -> str | None:
         return dns_bucket_name_problem(name, 3, 63)
+
+    def bucket_import_id(self, bucket: str, region: str, options: Any) -> str:
+        """`<region>,<name>`, as the DigitalOcean provider imports a Space."""
+        return f"{region},{bucket}"
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
         if not region:
