@@ -47,7 +47,12 @@ def _cloudflare_account_token(name: str, inputs: dict[str, Any]) -> dict[str, An
     return {"value": f"fake-r2-token-value-for-{name}", "status": "active"}
 
 
+def _aws_secret(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"arn": f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{inputs.get('name', name)}-FAKE01"}
+
+
 RESOURCE_OUTPUTS: dict[str, ComputedOutputs] = {
+    "aws:secretsmanager/secret:Secret": _aws_secret,
     "aws:iam/accessKey:AccessKey": _aws_access_key,
     "aws:s3/bucket:Bucket": _aws_bucket,
     "aws:iam/user:User": _aws_user,
@@ -59,6 +64,7 @@ RESOURCE_OUTPUTS: dict[str, ComputedOutputs] = {
 """Resource type -> extra outputs, merged over the resource's inputs."""
 
 RESOURCE_IDS: dict[str, Callable[[str, dict[str, Any]], str]] = {
+    "aws:secretsmanager/secret:Secret": lambda name, inputs: _aws_secret(name, inputs)["arn"],
     "aws:s3/bucket:Bucket": lambda name, inputs: str(inputs.get("bucket", name)),
     "aws:iam/user:User": lambda name, inputs: str(inputs.get("name", name)),
     "aws:iam/accessKey:AccessKey": lambda name, inputs: f"FAKEACCESSKEY-{name}",

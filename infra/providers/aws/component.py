@@ -4,7 +4,8 @@ Declares: the bucket (protected when settings say so), versioning, public access
 BucketOwnerEnforced ownership, default encryption, a TLS-only bucket policy, CORS,
 lifecycle rules, and an IAM user whose only permission is the guide's statement on
 this one bucket, with one access key per credential generation (at most two: IAM's limit,
-and all a rotation needs); the active one is exported.
+and all a rotation needs); the active one is exported. Optionally, the app's STORAGE_*
+values are also published as one Secrets Manager secret (`published_env`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from infra.guide.lifecycle import (
 )
 from infra.guide.permissions import app_policy_document
 from infra.providers.aws.documents import tls_only_bucket_policy
+from infra.providers.aws.published_env import publish_app_environment
 from infra.providers.aws.spec import iam_user_name, partition_for_region
 from infra.providers.base import (
     StorageAccess,
@@ -139,6 +141,9 @@ class AwsStorage(StorageComponent):
             access_key_id=self.access_key.id,
             secret_access_key=pulumi.Output.secret(self.access_key.secret),
         )
+        self.app_env_secret: aws.secretsmanager.Secret | None = None
+        if settings.options.publish_secret:
+            self.app_env_secret, self.app_env_version = publish_app_environment(self, name, settings, self.access, tags)
         self.register_outputs({"bucket": self.bucket.bucket, "accessKeyId": self.access_key.id})
 
     def _access_key(self, name: str, generation: str) -> aws.iam.AccessKey:

@@ -21,6 +21,14 @@ KMS_KEY_ARN = SettingKey(
     providers=frozenset({"aws"}),
 )
 
+PUBLISH_SECRET = SettingKey(
+    "awsPublishToSecretsManager",
+    "boolean",
+    "aws only: also publish the STORAGE_* values as one Secrets Manager secret, <bucket>/storage-env.",
+    default=False,
+    providers=frozenset({"aws"}),
+)
+
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 _KMS_ARN = re.compile(r"^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key|alias)/[A-Za-z0-9/_+=,.@-]+$")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -35,6 +43,8 @@ class AwsOptions:
     """AWS-only settings."""
 
     kms_key_arn: str | None = None
+    publish_secret: bool = False
+    """Publish the app's STORAGE_* values as one Secrets Manager secret (`secrets_manager_name`)."""
 
 
 def partition_for_region(region: str) -> str:
@@ -55,12 +65,17 @@ def iam_user_name(bucket: str) -> str:
     return f"{bucket[: IAM_USER_NAME_LIMIT - len(digest) - 5]}-{digest}-app"
 
 
+def secrets_manager_name(bucket: str) -> str:
+    """The Secrets Manager secret holding the app's STORAGE_* values: `<bucket>/storage-env`."""
+    return f"{bucket}/storage-env"
+
+
 class AwsSpec(ProviderSpec):
     name = "aws"
     display_name = "AWS S3"
     component = "infra.providers.aws.component:AwsStorage"
     versioning = VersioningSupport.SWITCH
-    option_keys = (KMS_KEY_ARN,)
+    option_keys = (KMS_KEY_ARN, PUBLISH_SECRET)
     credential_env = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
     endpoint_host_suffix = ".amazonaws.com"
     supports_adoption = True
@@ -100,7 +115,7 @@ class AwsSpec(ProviderSpec):
                 KMS_KEY_ARN.name,
                 f"{arn!r} is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<id>, or leave it empty for SSE-S3",
             )
-        return AwsOptions(kms_key_arn=arn or None)
+        return AwsOptions(kms_key_arn=arn or None, publish_secret=bool(values.get(PUBLISH_SECRET.name)))
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
         ok = True
