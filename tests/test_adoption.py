@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from infra.offline.harness import run_plan
+from infra.plan import plan_as_dict, render_text
 from infra.providers import registry
 from infra.providers.cloudflare.spec import CloudflareOptions
 from tests.conftest import shipped_plan
@@ -34,6 +35,8 @@ def test_adopting_imports_only_the_bucket_with_the_providers_id(stack: str) -> N
     created = sorted(r.type for r in shipped_plan(stack).resources)
     assert sorted(r.type for r in plan.resources) == created, "the same resources, only the bucket imported"
     assert mandatory(plan) == []
+    assert f"[protected] [import {import_id}]" in render_text(plan)
+    assert [r["importId"] for r in plan_as_dict(plan, [])["resources"] if r["importId"]] == [import_id]
 
 
 @pytest.mark.parametrize("stack", list(BUCKETS))

@@ -41,7 +41,9 @@ def bucket_options(parent: pulumi.Resource, settings: Settings) -> pulumi.Resour
     `retain_on_delete` (protect already stops `pulumi destroy`, and a bucket that silently
     outlives its stack is worse than an error), and imported when `adoptExistingBucket` is on.
 
-    The import id is ignored once the stack manages the bucket, so the setting may stay on.
+    Once imported, the bucket's state records the import id and later runs ignore it, so the
+    setting may stay on. A stack that created its own bucket must not turn it on: its state
+    holds a different id, and Pulumi would try to replace the bucket (which `protect` refuses).
     """
     import_id = None
     if settings.adopt_existing_bucket:

@@ -121,9 +121,10 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
     assert location is not None and versioning is not None and credentials is not None  # checked above
     if adopt:
         report.warn(
-            f"adoptExistingBucket is on: the first `pulumi up` imports the existing bucket "
-            f"(id {spec.bucket_import_id(bucket, location.region, options)}) instead of creating it; "
-            "a stack that already manages its bucket is unaffected (README: Adopting an existing bucket)"
+            f"adoptExistingBucket is on: `pulumi up` imports the existing bucket "
+            f"(id {spec.bucket_import_id(bucket, location.region, options)}) instead of creating it, and ignores "
+            "the id once the bucket is imported; never turn it on for a stack that created its own bucket "
+            "(README: Adopting a bucket made by hand)"
         )
     return Settings(
         stack=stack,
