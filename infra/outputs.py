@@ -9,12 +9,12 @@ from infra.providers.base import StorageAccess
 from infra.settings.model import Settings
 
 
-def contract_outputs(settings: Settings, access: StorageAccess) -> dict[str, pulumi.Input]:
-    """Every contract variable (the endpoint only where the provider needs one) plus the CORS origins.
+def app_environment(settings: Settings, access: StorageAccess) -> dict[str, pulumi.Input]:
+    """The app's STORAGE_* variables (the endpoint only where the provider needs one).
 
     Values are strings, as environment variables are; the secret key is a Pulumi secret.
     """
-    outputs: dict[str, pulumi.Input] = {
+    environment: dict[str, pulumi.Input] = {
         contract.BACKEND: contract.BACKEND_VALUE,
         contract.BUCKET: access.bucket,
         contract.REGION: access.region,
@@ -25,6 +25,12 @@ def contract_outputs(settings: Settings, access: StorageAccess) -> dict[str, pul
         contract.QUOTA: str(settings.app.quota_bytes),
     }
     if access.endpoint is not None:
-        outputs[contract.ENDPOINT] = access.endpoint
+        environment[contract.ENDPOINT] = access.endpoint
+    return environment
+
+
+def contract_outputs(settings: Settings, access: StorageAccess) -> dict[str, pulumi.Input]:
+    """Every contract variable (`app_environment`) plus the CORS origins, for the validator."""
+    outputs = app_environment(settings, access)
     outputs[contract.CORS_ORIGINS_OUTPUT] = list(settings.cors.allowed_origins)
     return outputs

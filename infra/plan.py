@@ -91,6 +91,7 @@ def render_text(plan: Plan) -> str:
 
     def walk(resource: DeclaredResource, depth: int) -> None:
         flags = " [protected]" if resource.protect else ""
+        flags += f" [import {resource.import_id}]" if resource.import_id else ""
         lines.append(f"{'  ' * depth}+ {resource.type}  {resource.name}{flags}")
         for child in children.get(resource.urn, []):
             walk(child, depth + 1)

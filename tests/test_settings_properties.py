@@ -15,6 +15,7 @@ from infra.settings.keys import all_keys
 from infra.settings.model import Settings
 from infra.settings.parse import load_settings
 from infra.settings.problems import SettingsError
+from infra.settings.rotation import NAME
 
 KEY_NAMES = [key.name for key in all_keys()]
 
@@ -50,6 +51,10 @@ def check_invariants(result: Settings) -> None:
     for origin in result.cors.allowed_origins:
         assert origin_problem(origin, production=result.is_production) is None
     assert result.app.quota_bytes >= result.app.max_file_size_bytes >= 1
+    names = [c.name for c in result.credentials]
+    assert names and len(set(names)) == len(names) and all(NAME.match(n) for n in names)
+    assert result.active_credential in names
+    assert result.provider != "aws" or len(names) <= 2
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -91,3 +96,42 @@ def test_near_valid_configs_keep_the_invariants(raw: dict[str, Any], stack: str)
         assert {p.key for p in error.problems} <= blamable
         return
     check_invariants(result)
+
+
+generation_names = st.one_of(st.sampled_from(["default", "2026-11", "2027-05", "b", "Bad_Name", ""]), st.text(max_size=35))
+credential_lists = st.one_of(
+    st.none(),
+    st.lists(st.fixed_dictionaries({"name": generation_names}), max_size=4),
+    st.lists(st.dictionaries(st.sampled_from(["name", "id"]), generation_names, max_size=2), max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    provider=st.sampled_from(["aws", "digitalocean", "cloudflare"]),
+    listed=credential_lists,
+    active=st.one_of(st.none(), generation_names),
+)
+def test_credentials_either_parse_consistently_or_blame_only_the_credential_keys(
+    provider: str, listed: Any, active: Any
+) -> None:
+    raw: dict[str, Any] = {
+        "provider": provider,
+        "bucketName": "raptscallions-prod",
+        "corsAllowedOrigins": ["https://a.example.com"],
+        **({"region": "us-east-1"} if provider == "aws" else {"region": "nyc3"} if provider == "digitalocean" else {}),
+        **({"cloudflareAccountId": "0123456789abcdef0123456789abcdef"} if provider == "cloudflare" else {}),
+    }
+    if listed is not None:
+        raw["credentials"] = listed
+    if active is not None:
+        raw["activeCredential"] = active
+    try:
+        result = load_settings(raw, stack="prod")
+    except SettingsError as error:
+        assert {p.key for p in error.problems} <= {"credentials", "activeCredential"}
+        return
+    check_invariants(result)
+    if listed is not None:
+        assert [c.name for c in result.credentials] == [item["name"] for item in listed]
+        assert result.active_credential == active

@@ -62,7 +62,12 @@ def _b2_application_key(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     return {"applicationKeyId": f"fake-b2-key-id-{name}", "applicationKey": f"fake-b2-application-key-for-{name}"}
 
 
+def _aws_secret(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"arn": f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{inputs.get('name', name)}-FAKE01"}
+
+
 RESOURCE_OUTPUTS: dict[str, ComputedOutputs] = {
+    "aws:secretsmanager/secret:Secret": _aws_secret,
     "aws:iam/accessKey:AccessKey": _aws_access_key,
     "aws:s3/bucket:Bucket": _aws_bucket,
     "aws:iam/user:User": _aws_user,
@@ -76,6 +81,7 @@ RESOURCE_OUTPUTS: dict[str, ComputedOutputs] = {
 """Resource type -> extra outputs, merged over the resource's inputs."""
 
 RESOURCE_IDS: dict[str, Callable[[str, dict[str, Any]], str]] = {
+    "aws:secretsmanager/secret:Secret": lambda name, inputs: _aws_secret(name, inputs)["arn"],
     "aws:s3/bucket:Bucket": lambda name, inputs: str(inputs.get("bucket", name)),
     "aws:iam/user:User": lambda name, inputs: str(inputs.get("name", name)),
     "aws:iam/accessKey:AccessKey": lambda name, inputs: f"FAKEACCESSKEY-{name}",

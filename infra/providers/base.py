@@ -36,6 +36,25 @@ def component_props(settings: Settings) -> dict[str, str]:
     return {"environment": settings.environment, "provider": settings.provider}
 
 
+def bucket_options(parent: pulumi.Resource, settings: Settings) -> pulumi.ResourceOptions:
+    """How every component declares its bucket: protected as settings say, never with
+    `retain_on_delete` (protect already stops `pulumi destroy`, and a bucket that silently
+    outlives its stack is worse than an error), and imported when `adoptExistingBucket` is on.
+
+    Once imported, the bucket's state records the import id and later runs ignore it, so the
+    setting may stay on. A stack that created its own bucket must not turn it on: its state
+    holds a different id, and Pulumi would try to replace the bucket (which `protect` refuses).
+    """
+    import_id = None
+    if settings.adopt_existing_bucket:
+        from infra.providers import registry
+
+        spec = registry.get(settings.provider)
+        assert spec is not None and spec.supports_adoption  # load_settings refused anything else
+        import_id = spec.bucket_import_id(settings.bucket_name, settings.region, settings.options)
+    return pulumi.ResourceOptions(parent=parent, protect=settings.protect, import_=import_id)
+
+
 def component_type(class_name: str) -> str:
     """The Pulumi type token of a component, e.g. `raptscallions:storage:AwsStorage`."""
     return f"raptscallions:storage:{class_name}"

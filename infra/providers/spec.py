@@ -43,6 +43,8 @@ class ProviderSpec(ABC):
     """Environment variables the provider's Pulumi plugin reads for its own credentials."""
     endpoint_host_suffix: ClassVar[str | None] = None
     """How the provider's S3 endpoint host ends; the validator names the provider by it."""
+    supports_adoption: ClassVar[bool] = False
+    """Whether `adoptExistingBucket` can import this provider's bucket (see `bucket_import_id`)."""
 
     @abstractmethod
     def bucket_name_problem(self, name: str) -> str | None:
@@ -62,6 +64,21 @@ class ProviderSpec(ABC):
     def parse_options(self, values: Mapping[str, Any], report: Report) -> Any:
         """The provider's own options from its option keys (already converted)."""
         return None
+
+    def credentials_problem(self, names: tuple[str, ...]) -> str | None:
+        """Why the provider cannot hold these credential generations at once, or None."""
+        return None
+
+    def check_adoption(self, options: Any, report: Report) -> None:
+        """Report what else adopting needs on this provider (e.g. B2's bucket id); called only
+        when `adoptExistingBucket` is on."""
+
+    def bucket_import_id(self, bucket: str, region: str, options: Any) -> str:
+        """The id Pulumi's `import` resource option needs to adopt an existing bucket.
+
+        Only called when `supports_adoption` is true.
+        """
+        raise NotImplementedError(f"{self.display_name} buckets cannot be adopted")
 
     def load_component(self) -> type:
         """Import the component class; this is where the provider SDK gets imported."""

@@ -27,6 +27,14 @@ class SettingKey:
     required: bool = False
     providers: frozenset[str] = field(default_factory=frozenset)
     """The providers this key applies to; empty for every provider."""
+    items: Literal["string", "object"] = "string"
+    """What an array holds: strings, or objects such as `{name: ...}`."""
+
+    @property
+    def declarable(self) -> bool:
+        """Whether Pulumi.yaml's `config:` block can declare this key: it types strings,
+        integers, booleans and arrays of those, but neither maps nor arrays of objects."""
+        return self.kind != "object" and not (self.kind == "array" and self.items == "object")
 
 
 PROVIDER = SettingKey("provider", "string", "Storage provider: aws, digitalocean, backblaze or cloudflare.", required=True)
@@ -106,6 +114,24 @@ QUOTA = SettingKey(
     default=int(contract.variable(contract.QUOTA).default or 0),
 )
 TAGS = SettingKey("tags", "object", "Extra tags (string to string) applied wherever the provider supports them.", default={})
+CREDENTIALS = SettingKey(
+    "credentials",
+    "array",
+    "App credential generations, e.g. [{name: 2026-11}, {name: 2027-05}]; unset: one generation called default.",
+    items="object",
+)
+ACTIVE_CREDENTIAL = SettingKey(
+    "activeCredential",
+    "string",
+    "The credentials generation exported to the app (required with credentials).",
+    default="",
+)
+ADOPT_EXISTING_BUCKET = SettingKey(
+    "adoptExistingBucket",
+    "boolean",
+    "Import the existing bucket of this name instead of creating it (aws, digitalocean, cloudflare).",
+    default=False,
+)
 
 COMMON_KEYS: tuple[SettingKey, ...] = (
     PROVIDER,
@@ -128,6 +154,9 @@ COMMON_KEYS: tuple[SettingKey, ...] = (
     MAX_FILE_SIZE,
     QUOTA,
     TAGS,
+    CREDENTIALS,
+    ACTIVE_CREDENTIAL,
+    ADOPT_EXISTING_BUCKET,
 )
 
 

@@ -12,6 +12,11 @@ from infra.guide.lifecycle import LifecyclePolicy
 
 PRODUCTION_ENVIRONMENTS = frozenset({"prod", "production"})
 
+DEFAULT_CREDENTIAL = "default"
+"""The generation a stack has when `credentials` is unset: the one app credential every stack
+had before rotation existed. Its resources keep their original names, so upgrading never
+replaces a live key, and a first rotation lists it: `[{name: default}, {name: 2027-05}]`."""
+
 
 class Versioning(enum.Enum):
     """What the bucket does with overwritten and deleted objects."""
@@ -38,6 +43,13 @@ class AppSettings:
 
 
 @dataclass(frozen=True)
+class Credential:
+    """One generation of the app's credential (an access key, Spaces key, R2 token...)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything one stack asks for, validated."""
 
@@ -57,6 +69,12 @@ class Settings:
     options: Any
     """The provider's own options object (see the provider's spec module)."""
     warnings: tuple[str, ...] = ()
+    credentials: tuple[Credential, ...] = (Credential(DEFAULT_CREDENTIAL),)
+    """Every generation declared, in the order listed; at least one, names unique."""
+    active_credential: str = DEFAULT_CREDENTIAL
+    """The generation exported to the app; always one of `credentials`."""
+    adopt_existing_bucket: bool = False
+    """Import the bucket that already exists under `bucket_name` instead of creating it."""
 
     @property
     def is_production(self) -> bool:

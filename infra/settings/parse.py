@@ -20,6 +20,7 @@ from infra.providers.spec import ProviderSpec, VersioningSupport
 from infra.settings import keys as k
 from infra.settings.model import AppSettings, Settings, Versioning
 from infra.settings.problems import Report, SettingsError
+from infra.settings.rotation import parse_credentials
 from infra.settings.values import ValueProblem, convert
 
 _ENVIRONMENT = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
@@ -109,13 +110,24 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
     if protect is False and production:
         report.warn(f"protect is off for production stack {stack!r}: `pulumi destroy` could delete the bucket")
 
+    credentials = parse_credentials(values, spec, report)
+    adopt = _adoption(values, spec, report)
     if spec is None:
         return None
     options = spec.parse_options({key.name: values.get(key.name) for key in spec.option_keys}, report)
     location = spec.resolve_location(values[k.REGION.name] or "", values[k.ENDPOINT.name] or "", options, report)
-    if report.problems or None in (bucket, cors, lifecycle, app, tags, protect, location, versioning):
+    if adopt:
+        spec.check_adoption(options, report)
+    if report.problems or None in (bucket, cors, lifecycle, app, tags, protect, location, versioning, credentials, adopt):
         return None
-    assert location is not None and versioning is not None  # for the type checker; checked above
+    assert location is not None and versioning is not None and credentials is not None  # checked above
+    if adopt:
+        report.warn(
+            f"adoptExistingBucket is on: `pulumi up` imports the existing bucket "
+            f"(id {spec.bucket_import_id(bucket, location.region, options)}) instead of creating it, and ignores "
+            "the id once the bucket is imported; never turn it on for a stack that created its own bucket "
+            "(README: Adopting a bucket made by hand)"
+        )
     return Settings(
         stack=stack,
         environment=environment,
@@ -131,7 +143,21 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
         tags=tags,
         options=options,
         warnings=tuple(report.warnings),
+        credentials=credentials[0],
+        active_credential=credentials[1],
+        adopt_existing_bucket=adopt,
     )
+
+
+def _adoption(values: dict[str, Any], spec: ProviderSpec | None, report: Report) -> bool | None:
+    adopt = values.get(k.ADOPT_EXISTING_BUCKET.name)
+    if adopt and spec is not None and not spec.supports_adoption:
+        report.problem(
+            k.ADOPT_EXISTING_BUCKET.name,
+            f"is not available for {spec.display_name} yet; create the bucket with this stack, or remove the setting",
+        )
+        return None
+    return adopt
 
 
 def _required_text(values: dict[str, Any], key: k.SettingKey, report: Report) -> str | None:

@@ -22,6 +22,8 @@ class ValueProblem(Exception):
 
 def convert(key: SettingKey, raw: Any) -> Any:
     """`raw` as the kind `key` declares; ValueProblem when it cannot be."""
+    if key.kind == "array" and key.items == "object":
+        return _object_array(raw)
     converter = _CONVERTERS[key.kind]
     return converter(raw)
 
@@ -61,6 +63,23 @@ def _array(raw: Any) -> list[str]:
     if not all(isinstance(item, str) for item in value):
         raise ValueProblem("must be a list of strings; every item must be quoted text")
     return list(value)
+
+
+def _object_array(raw: Any) -> list[dict[str, str]]:
+    value = _json_if_string(raw, "a list such as [{\"name\": \"2026-11\"}]")
+    if not isinstance(value, list):
+        raise ValueProblem(f"must be a list of objects such as [{{name: 2026-11}}], not {_describe(raw)}")
+    items = []
+    for item in value:
+        if not isinstance(item, dict) or not all(isinstance(k, str) and _is_text(v) for k, v in item.items()):
+            raise ValueProblem(f"every item must be an object of text fields such as {{name: 2026-11}}, not {_describe(item)}")
+        items.append({k: str(v) for k, v in item.items()})
+    return items
+
+
+def _is_text(value: Any) -> bool:
+    """Text, or a whole number YAML read from an unquoted name such as `2027`."""
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def _object(raw: Any) -> dict[str, str]:

@@ -8,13 +8,12 @@ among them).
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra.guide import contract
+from infra.stack_outputs import PulumiNotFound, StackOutputError, read_stack_outputs
 
 
 class InputError(Exception):
@@ -64,32 +63,13 @@ def from_env_file(path: Path) -> Inputs:
 
 
 def from_stack(stack: str, project_dir: Path, timeout: float) -> Inputs:
-    """The stack's outputs via `pulumi stack output --json --show-secrets`.
-
-    The CLI's stdout holds the secret key, so it is parsed and never echoed; on failure
-    only the CLI's own error message (stderr) is shown.
-    """
-    pulumi = shutil.which("pulumi")
-    if pulumi is None:
-        raise InputError("--stack needs the pulumi CLI on PATH; install it, or use --env-file / the environment")
-    command = [pulumi, "stack", "output", "--json", "--show-secrets", "--stack", stack]
+    """The stack's outputs via `pulumi stack output --json --show-secrets` (never echoed)."""
     try:
-        done = subprocess.run(
-            command, cwd=project_dir, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
-        )
-    except subprocess.TimeoutExpired:
-        raise InputError(f"`pulumi stack output --stack {stack}` did not finish within {timeout:g}s") from None
-    except OSError as error:
-        raise InputError(f"could not run pulumi: {error.strerror or type(error).__name__}") from None
-    if done.returncode != 0:
-        message = " ".join(done.stderr.split())[:300] or f"exit code {done.returncode}"
-        raise InputError(f"`pulumi stack output --stack {stack}` failed: {message}")
-    try:
-        outputs = json.loads(done.stdout)
-    except json.JSONDecodeError:
-        raise InputError(f"`pulumi stack output --stack {stack}` did not print JSON") from None
-    if not isinstance(outputs, dict):
-        raise InputError(f"`pulumi stack output --stack {stack}` did not print a JSON object")
+        outputs = read_stack_outputs(stack, project_dir, timeout)
+    except PulumiNotFound:
+        raise InputError("--stack needs the pulumi CLI on PATH; install it, or use --env-file / the environment") from None
+    except StackOutputError as error:
+        raise InputError(str(error)) from None
     origins = outputs.get(contract.CORS_ORIGINS_OUTPUT) or []
     if isinstance(origins, str):  # an output exported as a JSON string
         try:

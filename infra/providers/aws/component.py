@@ -3,7 +3,9 @@
 Declares: the bucket (protected when settings say so), versioning, public access block,
 BucketOwnerEnforced ownership, default encryption, a TLS-only bucket policy, CORS,
 lifecycle rules, and an IAM user whose only permission is the guide's statement on
-this one bucket, with one access key.
+this one bucket, with one access key per credential generation (at most two: IAM's limit,
+and all a rotation needs); the active one is exported. Optionally, the app's STORAGE_*
+values are also published as one Secrets Manager secret (`published_env`).
 """
 
 from __future__ import annotations
@@ -22,8 +24,16 @@ from infra.guide.lifecycle import (
 )
 from infra.guide.permissions import app_policy_document
 from infra.providers.aws.documents import tls_only_bucket_policy
+from infra.providers.aws.published_env import publish_app_environment
 from infra.providers.aws.spec import iam_user_name, partition_for_region
-from infra.providers.base import StorageAccess, StorageComponent, component_props, component_type
+from infra.providers.base import (
+    StorageAccess,
+    StorageComponent,
+    bucket_options,
+    component_props,
+    component_type,
+)
+from infra.providers.credentials import declare_generations, generation_suffixed
 from infra.settings.model import Settings, Versioning
 from infra.tags import resource_tags
 
@@ -44,7 +54,7 @@ class AwsStorage(StorageComponent):
             region=region,
             force_destroy=False,
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=settings.protect),
+            opts=bucket_options(self, settings),
         )
         bucket_id = self.bucket.id
 
@@ -120,10 +130,8 @@ class AwsStorage(StorageComponent):
             policy=json.dumps(app_policy_document(settings.bucket_name, partition)),
             opts=child,
         )
-        self.access_key = aws.iam.AccessKey(
-            f"{name}-app-key",
-            user=self.user.name,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.user_policy]),
+        self.access_keys, self.access_key = declare_generations(
+            settings, lambda generation: self._access_key(name, generation)
         )
 
         self.access = StorageAccess(
@@ -131,9 +139,20 @@ class AwsStorage(StorageComponent):
             region=region,
             endpoint=None,
             access_key_id=self.access_key.id,
-            secret_access_key=self.access_key.secret,
+            secret_access_key=pulumi.Output.secret(self.access_key.secret),
         )
+        self.app_env_secret: aws.secretsmanager.Secret | None = None
+        if settings.options.publish_secret:
+            self.app_env_secret, self.app_env_version = publish_app_environment(self, name, settings, self.access, tags)
         self.register_outputs({"bucket": self.bucket.bucket, "accessKeyId": self.access_key.id})
+
+    def _access_key(self, name: str, generation: str) -> aws.iam.AccessKey:
+        """One generation's access key for the app user (usable once the user policy exists)."""
+        return aws.iam.AccessKey(
+            generation_suffixed(f"{name}-app-key", generation),
+            user=self.user.name,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.user_policy]),
+        )
 
 
 def _encryption_rule(kms_key_arn: str | None) -> aws.s3.BucketServerSideEncryptionConfigurationRuleArgs:

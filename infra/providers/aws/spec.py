@@ -21,11 +21,21 @@ KMS_KEY_ARN = SettingKey(
     providers=frozenset({"aws"}),
 )
 
+PUBLISH_SECRET = SettingKey(
+    "awsPublishToSecretsManager",
+    "boolean",
+    "aws only: also publish the STORAGE_* values as one Secrets Manager secret, <bucket>/storage-env.",
+    default=False,
+    providers=frozenset({"aws"}),
+)
+
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 _KMS_ARN = re.compile(r"^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key|alias)/[A-Za-z0-9/_+=,.@-]+$")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 IAM_USER_NAME_LIMIT = 64
+ACCESS_KEYS_PER_USER = 2
+"""IAM allows two access keys per user: exactly enough for the old and the new one while rotating."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,8 @@ class AwsOptions:
     """AWS-only settings."""
 
     kms_key_arn: str | None = None
+    publish_secret: bool = False
+    """Publish the app's STORAGE_* values as one Secrets Manager secret (`secrets_manager_name`)."""
 
 
 def partition_for_region(region: str) -> str:
@@ -53,14 +65,20 @@ def iam_user_name(bucket: str) -> str:
     return f"{bucket[: IAM_USER_NAME_LIMIT - len(digest) - 5]}-{digest}-app"
 
 
+def secrets_manager_name(bucket: str) -> str:
+    """The Secrets Manager secret holding the app's STORAGE_* values: `<bucket>/storage-env`."""
+    return f"{bucket}/storage-env"
+
+
 class AwsSpec(ProviderSpec):
     name = "aws"
     display_name = "AWS S3"
     component = "infra.providers.aws.component:AwsStorage"
     versioning = VersioningSupport.SWITCH
-    option_keys = (KMS_KEY_ARN,)
+    option_keys = (KMS_KEY_ARN, PUBLISH_SECRET)
     credential_env = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
     endpoint_host_suffix = ".amazonaws.com"
+    supports_adoption = True
 
     def bucket_name_problem(self, name: str) -> str | None:
         problem = dns_bucket_name_problem(name, 3, 63, allow_dots=True)
@@ -77,6 +95,19 @@ class AwsSpec(ProviderSpec):
             return "uses a prefix or suffix AWS reserves (xn--, sthree-, -s3alias, --ol-s3, .mrap, --x-s3)"
         return None
 
+    def bucket_import_id(self, bucket: str, region: str, options: Any) -> str:
+        """`<bucket>@<region>`: the AWS provider imports a region-aware resource in the region after
+        `@` (else in the provider's default region, which would then differ from the declared one)."""
+        return f"{bucket}@{region}"
+
+    def credentials_problem(self, names: tuple[str, ...]) -> str | None:
+        if len(names) <= ACCESS_KEYS_PER_USER:
+            return None
+        return (
+            f"lists {len(names)} generations ({', '.join(names)}) but AWS allows {ACCESS_KEYS_PER_USER} access keys "
+            "per IAM user; keep only the old and the new one (remove the oldest that is not activeCredential)"
+        )
+
     def parse_options(self, values: Mapping[str, Any], report: Report) -> AwsOptions:
         arn = values.get(KMS_KEY_ARN.name) or ""
         if arn and not _KMS_ARN.match(arn):
@@ -84,7 +115,7 @@ class AwsSpec(ProviderSpec):
                 KMS_KEY_ARN.name,
                 f"{arn!r} is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<id>, or leave it empty for SSE-S3",
             )
-        return AwsOptions(kms_key_arn=arn or None)
+        return AwsOptions(kms_key_arn=arn or None, publish_secret=bool(values.get(PUBLISH_SECRET.name)))
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
         ok = True

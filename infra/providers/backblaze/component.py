@@ -17,7 +17,8 @@ import pulumi
 from infra.providers.backblaze.dynamic import B2ApplicationKey, B2Bucket, B2BucketArgs
 from infra.providers.backblaze.rules import APP_CAPABILITIES, app_key_name, cors_rules, lifecycle_rules
 from infra.providers.backblaze.spec import BackblazeOptions
-from infra.providers.base import StorageAccess, StorageComponent, component_props, component_type
+from infra.providers.base import StorageAccess, StorageComponent, bucket_options, component_props, component_type
+from infra.providers.credentials import declare_generations, generation_suffixed
 from infra.settings.model import Settings
 
 
@@ -38,9 +39,14 @@ class B2Storage(StorageComponent):
                 file_lock_enabled=options.object_lock,
                 region=settings.region or None,
             ),
-            opts=pulumi.ResourceOptions(parent=self, protect=settings.protect),
+            opts=bucket_options(self, settings),
         )
-        self.key = self._declare_key(f"{name}-app-key", app_key_name(settings.bucket_name))
+        self.keys, self.key = declare_generations(
+            settings,
+            lambda generation: self._declare_key(
+                generation_suffixed(f"{name}-app-key", generation), app_key_name(settings.bucket_name, generation)
+            ),
+        )
 
         # Unset region/endpoint: the account's authorization tells them (the bucket's outputs).
         self.access = StorageAccess(
@@ -55,8 +61,8 @@ class B2Storage(StorageComponent):
     def _declare_key(self, logical_name: str, key_name: str) -> B2ApplicationKey:
         """An app key on this bucket only, with exactly the app's capabilities.
 
-        One call per key "generation", so credential rotation can declare a new key
-        beside the old one and retire the old one later.
+        One call per credential generation (`credentials`), so a rotation declares the new
+        key beside the old one and retires the old one later.
         """
         return B2ApplicationKey(
             logical_name,

@@ -35,6 +35,8 @@ from typing import Any
 from infra.guide import permissions
 from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import LifecyclePolicy
+from infra.providers.credentials import credential_display_name
+from infra.settings.model import DEFAULT_CREDENTIAL
 
 BUCKET_TYPE = "allPrivate"
 """Every file needs an authorization (signed URL or key) to be read."""
@@ -91,9 +93,10 @@ APP_CAPABILITIES: tuple[str, ...] = tuple(
 """Exactly what the app key gets: listBuckets, listFiles, readFiles, writeFiles, deleteFiles."""
 
 
-def app_key_name(bucket: str) -> str:
-    """The app key's name, `<bucket>-app`, like the AWS user and the Spaces key."""
-    return f"{bucket}-app"
+def app_key_name(bucket: str, generation: str = DEFAULT_CREDENTIAL) -> str:
+    """The app key's name, `<bucket>-app` (`<bucket>-app-<generation>` for rotated generations),
+    like the AWS user and the Spaces key."""
+    return credential_display_name(bucket, generation)
 
 
 def lifecycle_rules(policy: LifecyclePolicy) -> list[dict[str, Any]]:

@@ -20,6 +20,15 @@ OBJECT_LOCK = SettingKey(
     providers=frozenset({"backblaze"}),
 )
 
+BUCKET_ID = SettingKey(
+    "b2BucketId",
+    "string",
+    "backblaze only: the existing bucket's ID, needed with adoptExistingBucket (B2 imports by bucket ID).",
+    default="",
+    providers=frozenset({"backblaze"}),
+)
+
+_BUCKET_ID = re.compile(r"^[0-9a-f]{24}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
 _REGION = re.compile(r"^[a-z]{2}-[a-z]+-\d{3}$")
 
@@ -44,6 +53,8 @@ class BackblazeOptions:
 
     object_lock: bool = False
     """Object Lock (file retention) on the bucket, set at creation; the guide's optional compliance step."""
+    bucket_id: str = ""
+    """The ID of a bucket made by hand, to adopt it: B2 looks buckets up by ID, not by name."""
 
 
 class BackblazeSpec(ProviderSpec):
@@ -51,12 +62,29 @@ class BackblazeSpec(ProviderSpec):
     display_name = "Backblaze B2"
     component = "infra.providers.backblaze.component:B2Storage"
     versioning = VersioningSupport.ALWAYS
-    option_keys = (OBJECT_LOCK,)
+    option_keys = (OBJECT_LOCK, BUCKET_ID)
+    supports_adoption = True
     credential_env = ("B2_APPLICATION_KEY_ID", "B2_APPLICATION_KEY")
     endpoint_host_suffix = ".backblazeb2.com"
 
     def parse_options(self, values: Mapping[str, Any], report: Report) -> BackblazeOptions:
-        return BackblazeOptions(object_lock=bool(values.get(OBJECT_LOCK.name)))
+        bucket_id = str(values.get(BUCKET_ID.name) or "").strip()
+        if bucket_id and not _BUCKET_ID.match(bucket_id):
+            report.problem(BUCKET_ID.name, f"{bucket_id!r} is not a B2 bucket ID (24 lowercase hex characters, e.g. 4a48fe8875c6214145260818)")
+            bucket_id = ""
+        return BackblazeOptions(object_lock=bool(values.get(OBJECT_LOCK.name)), bucket_id=bucket_id)
+
+    def check_adoption(self, options: BackblazeOptions, report: Report) -> None:
+        if not options.bucket_id and not report.has_problem(BUCKET_ID.name):
+            report.problem(
+                BUCKET_ID.name,
+                "is required with adoptExistingBucket: B2 imports a bucket by its ID; copy the Bucket ID shown "
+                "under Buckets in the B2 web console (or from `b2 bucket get <name>`)",
+            )
+
+    def bucket_import_id(self, bucket: str, region: str, options: BackblazeOptions) -> str:
+        """The bucket's ID: the dynamic provider's `read` looks the bucket up by it."""
+        return options.bucket_id
 
     def bucket_name_problem(self, name: str) -> str | None:
         if not 6 <= len(name) <= 63:

@@ -18,6 +18,9 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from infra.providers.credentials import credential_display_name
+from infra.settings.model import DEFAULT_CREDENTIAL
+
 R2_BUCKET_SCOPE = "com.cloudflare.edge.r2.bucket"
 """The scope of bucket-level permission groups, and the prefix of a bucket's resource key."""
 
@@ -41,9 +44,10 @@ def token_resources(account_id: str, jurisdiction: str, bucket: str) -> str:
     return json.dumps({bucket_resource_key(account_id, jurisdiction, bucket): "*"})
 
 
-def app_token_name(bucket: str) -> str:
-    """The app token's name, `<bucket>-app`, like the AWS user and the Spaces key."""
-    return f"{bucket}-app"
+def app_token_name(bucket: str, generation: str = DEFAULT_CREDENTIAL) -> str:
+    """The app token's name, `<bucket>-app` (`<bucket>-app-<generation>` for rotated generations),
+    like the AWS user and the Spaces key."""
+    return credential_display_name(bucket, generation)
 
 
 def s3_secret_access_key(token_value: str) -> str:

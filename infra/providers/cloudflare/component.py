@@ -3,8 +3,8 @@
 Declares: the R2 bucket (protected when settings say so) in the configured account,
 jurisdiction and location hint; the guide's CORS rule and lifecycle rules (soft-deleted
 files and unfinished multipart uploads) as R2BucketCors and R2BucketLifecycle; and an
-account-owned API token allowed only the two R2 object permission groups on this one
-bucket. The groups' ids are looked up by name before anything is declared.
+account-owned API token per credential generation, each allowed only the two R2 object
+permission groups on this one bucket (the active one is exported). The groups' ids are looked up by name before anything is declared.
 
 R2 has no object versioning: nothing is declared for it, noncurrent-version clean-up is
 skipped, and the component says so with a warning at every preview.
@@ -17,7 +17,14 @@ import pulumi_cloudflare as cloudflare
 
 from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID, SOFT_DELETE_RULE_ID, LifecyclePolicy
-from infra.providers.base import StorageAccess, StorageComponent, component_props, component_type
+from infra.providers.base import (
+    StorageAccess,
+    StorageComponent,
+    bucket_options,
+    component_props,
+    component_type,
+)
+from infra.providers.credentials import declare_generations, generation_suffixed
 from infra.providers.cloudflare.access import (
     APP_PERMISSION_GROUPS,
     PermissionGroupError,
@@ -40,6 +47,14 @@ def versioning_gap_warning(bucket: str) -> str:
     )
 
 
+def adopted_location_warning(hint: str) -> str:
+    """Why an adopted bucket is declared without the location hint."""
+    return (
+        f"r2LocationHint {hint!r} is not applied to an adopted bucket: R2 places a bucket once, when it is "
+        "created, so the bucket keeps its location and the hint is left out of its declaration"
+    )
+
+
 class R2Storage(StorageComponent):
     """One R2 bucket and an API token that can read and write objects in that bucket only."""
 
@@ -49,14 +64,16 @@ class R2Storage(StorageComponent):
         super().__init__(component_type("R2Storage"), name, component_props(settings), opts)
         child = pulumi.ResourceOptions(parent=self)
         pulumi.log.warn(versioning_gap_warning(settings.bucket_name), resource=self)
+        if settings.adopt_existing_bucket and options.location_hint:
+            pulumi.log.warn(adopted_location_warning(options.location_hint), resource=self)
 
         self.bucket = cloudflare.R2Bucket(
             f"{name}-bucket",
             account_id=options.account_id,
             name=settings.bucket_name,
             jurisdiction=options.jurisdiction,
-            location=options.location_hint,
-            opts=pulumi.ResourceOptions(parent=self, protect=settings.protect),
+            location=None if settings.adopt_existing_bucket else options.location_hint,
+            opts=bucket_options(self, settings),
         )
         self.cors = cloudflare.R2BucketCors(
             f"{name}-cors",
@@ -74,20 +91,8 @@ class R2Storage(StorageComponent):
             rules=_lifecycle_rules(settings.lifecycle),
             opts=child,
         )
-        self.token = cloudflare.AccountToken(
-            f"{name}-app-token",
-            account_id=options.account_id,
-            name=app_token_name(settings.bucket_name),
-            policies=[
-                cloudflare.AccountTokenPolicyArgs(
-                    effect="allow",
-                    permission_groups=[cloudflare.AccountTokenPolicyPermissionGroupArgs(id=i) for i in group_ids],
-                    resources=self.bucket.name.apply(
-                        lambda bucket: token_resources(options.account_id, options.jurisdiction, bucket)
-                    ),
-                )
-            ],
-            opts=child,
+        self.tokens, self.token = declare_generations(
+            settings, lambda generation: self._token(name, settings, group_ids, generation)
         )
 
         self.access = StorageAccess(
@@ -98,6 +103,25 @@ class R2Storage(StorageComponent):
             secret_access_key=pulumi.Output.secret(self.token.value).apply(s3_secret_access_key),
         )
         self.register_outputs({"bucket": self.bucket.name, "accessKeyId": self.token.id})
+
+    def _token(self, name: str, settings: Settings, group_ids: list[str], generation: str) -> cloudflare.AccountToken:
+        """One generation's token: the object read and write groups on this bucket's resource key only."""
+        options: CloudflareOptions = settings.options
+        return cloudflare.AccountToken(
+            generation_suffixed(f"{name}-app-token", generation),
+            account_id=options.account_id,
+            name=app_token_name(settings.bucket_name, generation),
+            policies=[
+                cloudflare.AccountTokenPolicyArgs(
+                    effect="allow",
+                    permission_groups=[cloudflare.AccountTokenPolicyPermissionGroupArgs(id=i) for i in group_ids],
+                    resources=self.bucket.name.apply(
+                        lambda bucket: token_resources(options.account_id, options.jurisdiction, bucket)
+                    ),
+                )
+            ],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
 
 
 def permission_group_ids(account_id: str) -> list[str]:

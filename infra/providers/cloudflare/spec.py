@@ -49,6 +49,7 @@ class CloudflareSpec(ProviderSpec):
     option_keys = (ACCOUNT_ID, LOCATION_HINT, JURISDICTION)
     credential_env = ("CLOUDFLARE_API_TOKEN",)
     endpoint_host_suffix = ".r2.cloudflarestorage.com"
+    supports_adoption = True
 
     def bucket_name_problem(self, name: str) -> str | None:
         return dns_bucket_name_problem(name, 3, 63)
@@ -71,6 +72,10 @@ class CloudflareSpec(ProviderSpec):
             report.problem(JURISDICTION.name, f"{jurisdiction!r} is not one of {', '.join(sorted(JURISDICTIONS))}")
             ok = False
         return CloudflareOptions(account, jurisdiction, hint or None) if ok else None
+
+    def bucket_import_id(self, bucket: str, region: str, options: Any) -> str:
+        """`<account_id>/<bucket_name>/<jurisdiction>`, as the Cloudflare provider imports an R2 bucket."""
+        return f"{options.account_id}/{bucket}/{options.jurisdiction}"
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
         if region and region != REGION:

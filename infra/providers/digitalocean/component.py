@@ -3,7 +3,8 @@
 Declares: a private Space (protected when settings say so, never force-destroyed) with
 versioning and the guide's lifecycle rules, the guide's CORS rule through the dedicated
 `SpacesBucketCorsConfiguration` (the bucket's inline `corsRules` are deprecated), and a
-Spaces access key whose only grant is `readwrite` on this one bucket.
+Spaces access key per credential generation whose only grant is `readwrite` on this one
+bucket; the active one is exported.
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from infra.guide.lifecycle import (
     SOFT_DELETE_RULE_ID,
     LifecyclePolicy,
 )
-from infra.providers.base import StorageAccess, StorageComponent, component_props, component_type
+from infra.providers.base import (
+    StorageAccess,
+    StorageComponent,
+    bucket_options,
+    component_props,
+    component_type,
+)
+from infra.providers.credentials import declare_generations, generation_suffixed
 from infra.providers.digitalocean.spec import APP_KEY_PERMISSION, app_key_name
 from infra.settings.model import Settings, Versioning
 
@@ -39,7 +47,7 @@ class SpacesStorage(StorageComponent):
             force_destroy=False,
             versioning=_versioning(settings.versioning),
             lifecycle_rules=_lifecycle_rules(settings.lifecycle),
-            opts=pulumi.ResourceOptions(parent=self, protect=settings.protect),
+            opts=bucket_options(self, settings),
         )
         self.cors = do.SpacesBucketCorsConfiguration(
             f"{name}-cors",
@@ -48,12 +56,7 @@ class SpacesStorage(StorageComponent):
             cors_rules=[_cors_rule(settings.cors)],
             opts=child,
         )
-        self.key = do.SpacesKey(
-            f"{name}-app-key",
-            name=app_key_name(settings.bucket_name),
-            grants=[do.SpacesKeyGrantArgs(bucket=self.bucket.name, permission=APP_KEY_PERMISSION)],
-            opts=child,
-        )
+        self.keys, self.key = declare_generations(settings, lambda generation: self._key(name, settings, generation))
 
         self.access = StorageAccess(
             bucket=self.bucket.name,
@@ -63,6 +66,15 @@ class SpacesStorage(StorageComponent):
             secret_access_key=pulumi.Output.secret(self.key.secret_key),
         )
         self.register_outputs({"bucket": self.bucket.name, "accessKeyId": self.key.access_key})
+
+    def _key(self, name: str, settings: Settings, generation: str) -> do.SpacesKey:
+        """One generation's Spaces key: `readwrite` on this Space and nothing else."""
+        return do.SpacesKey(
+            generation_suffixed(f"{name}-app-key", generation),
+            name=app_key_name(settings.bucket_name, generation),
+            grants=[do.SpacesKeyGrantArgs(bucket=self.bucket.name, permission=APP_KEY_PERMISSION)],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
 
 
 def _versioning(versioning: Versioning) -> do.SpacesBucketVersioningArgs:

@@ -6,7 +6,9 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from infra.providers.credentials import credential_display_name
 from infra.providers.spec import Location, ProviderSpec, VersioningSupport, dns_bucket_name_problem
+from infra.settings.model import DEFAULT_CREDENTIAL
 from infra.settings.problems import Report
 
 _REGION = re.compile(r"^[a-z]{3}\d$")
@@ -23,9 +25,10 @@ def endpoint_for(region: str) -> str:
     return f"https://{region}{ENDPOINT_SUFFIX}"
 
 
-def app_key_name(bucket: str) -> str:
-    """The app's Spaces access key name, `<bucket>-app`, like the AWS user, so it is easy to find."""
-    return f"{bucket}-app"
+def app_key_name(bucket: str, generation: str = DEFAULT_CREDENTIAL) -> str:
+    """The app's Spaces access key name, `<bucket>-app` (`<bucket>-app-<generation>` for rotated
+    generations), like the AWS user, so it is easy to find."""
+    return credential_display_name(bucket, generation)
 
 
 class DigitalOceanSpec(ProviderSpec):
@@ -35,9 +38,14 @@ class DigitalOceanSpec(ProviderSpec):
     versioning = VersioningSupport.SWITCH
     credential_env = ("DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY")
     endpoint_host_suffix = ENDPOINT_SUFFIX
+    supports_adoption = True
 
     def bucket_name_problem(self, name: str) -> str | None:
         return dns_bucket_name_problem(name, 3, 63)
+
+    def bucket_import_id(self, bucket: str, region: str, options: Any) -> str:
+        """`<region>,<name>`, as the DigitalOcean provider imports a Space."""
+        return f"{region},{bucket}"
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
         if not region:

@@ -1,0 +1,82 @@
+"""Adopting a bucket made by hand: the bucket is imported (with the id each provider's import
+expects) instead of created, and stays protected; nothing else is imported."""
+
+from __future__ import annotations
+
+import pytest
+
+from infra.offline.harness import run_plan
+from infra.plan import plan_as_dict, render_text
+from infra.providers import registry
+from infra.providers.cloudflare.spec import CloudflareOptions
+from tests.conftest import shipped_plan
+from tests.policy_support import mandatory
+from tests.test_settings import problems, settings_for
+
+ACCOUNT = "0123456789abcdef0123456789abcdef"
+B2_BUCKET_ID = "4a48fe8875c6214145260818"
+BUCKETS = {
+    # stack: (bucket type, expected import id)
+    "prod": ("aws:s3/bucket:Bucket", "raptscallions-prod@us-east-1"),
+    "spaces-staging": ("digitalocean:index/spacesBucket:SpacesBucket", "nyc3,raptscallions-staging-spaces"),
+    "staging": ("cloudflare:index/r2Bucket:R2Bucket", f"{ACCOUNT}/raptscallions-staging/default"),
+    "b2-staging": ("pulumi-python:dynamic/backblaze:Bucket", B2_BUCKET_ID),
+}
+ADOPT_SETTINGS = {
+    # stack: what adopting needs besides adoptExistingBucket
+    "b2-staging": {"b2BucketId": B2_BUCKET_ID},
+}
+
+
+@pytest.mark.parametrize("stack", list(BUCKETS))
+def test_adopting_imports_only_the_bucket_with_the_providers_id(stack: str) -> None:
+    bucket_type, import_id = BUCKETS[stack]
+    plan = run_plan(stack, config_overrides={"adoptExistingBucket": True, **ADOPT_SETTINGS.get(stack, {})})
+    assert plan.error is None, plan.error
+    bucket = plan.one(bucket_type)
+    assert bucket.import_id == import_id
+    assert bucket.protect is True, "an adopted bucket is protected like a created one"
+    assert [r.name for r in plan.resources if r.import_id] == [bucket.name]
+    assert any(import_id in warning and "adoptExistingBucket" in warning for warning in plan.warnings)
+    created = sorted(r.type for r in shipped_plan(stack).resources)
+    assert sorted(r.type for r in plan.resources) == created, "the same resources, only the bucket imported"
+    assert mandatory(plan) == []
+    assert f"[protected] [import {import_id}]" in render_text(plan)
+    assert [r["importId"] for r in plan_as_dict(plan, [])["resources"] if r["importId"]] == [import_id]
+
+
+@pytest.mark.parametrize("stack", list(BUCKETS))
+def test_shipped_stacks_create_their_bucket(stack: str) -> None:
+    assert all(r.import_id == "" for r in shipped_plan(stack).resources)
+
+
+def test_r2_import_id_names_the_jurisdiction_and_the_hint_is_left_out() -> None:
+    plan = run_plan("staging", config_overrides={"adoptExistingBucket": True, "r2Jurisdiction": "eu"})
+    assert plan.error is None, plan.error
+    bucket = plan.one("cloudflare:index/r2Bucket:R2Bucket")
+    assert bucket.import_id == f"{ACCOUNT}/raptscallions-staging/eu"
+    assert bucket.inputs["jurisdiction"] == "eu"
+    assert "location" not in bucket.inputs, "R2 places a bucket once; an adopted bucket keeps its location"
+    assert any("r2LocationHint 'wnam' is not applied to an adopted bucket" in w for w in plan.warnings)
+
+
+def test_import_ids_follow_each_providers_documented_format() -> None:
+    assert registry.get("aws").bucket_import_id("b", "eu-west-2", None) == "b@eu-west-2"
+    assert registry.get("digitalocean").bucket_import_id("b", "fra1", None) == "fra1,b"
+    options = CloudflareOptions(ACCOUNT, "fedramp")
+    assert registry.get("cloudflare").bucket_import_id("b", "auto", options) == f"{ACCOUNT}/b/fedramp"
+
+
+def test_b2_adoption_needs_the_bucket_id_because_b2_imports_by_id() -> None:
+    [(key, message)] = problems("backblaze", adoptExistingBucket=True)
+    assert key == "b2BucketId" and "required with adoptExistingBucket" in message
+    [(key, message)] = problems("backblaze", adoptExistingBucket=True, b2BucketId="raptscallions-prod")
+    assert key == "b2BucketId" and "not a B2 bucket ID" in message
+    settings = settings_for("backblaze", adoptExistingBucket=True, b2BucketId=B2_BUCKET_ID)
+    assert registry.get("backblaze").bucket_import_id(settings.bucket_name, settings.region, settings.options) == B2_BUCKET_ID
+    plan = run_plan("b2-staging", config_overrides={"adoptExistingBucket": True})
+    assert plan.resources == () and plan.error is not None and "b2BucketId" in plan.error
+
+
+def test_every_provider_supports_adoption() -> None:
+    assert all(spec.supports_adoption for spec in registry.all_specs())
