@@ -326,3 +326,21 @@ def test_deleting_the_key_revokes_it(b2: FakeB2) -> None:
         b2.api(result.outs["applicationKeyId"], result.outs["applicationKey"])
     assert provider.read(result.id, result.outs).id == ""
     provider.delete(result.id, result.outs)  # already revoked: nothing to do, no error
+
+
+def test_adopting_a_hand_made_bucket_reads_it_by_id_then_updates_it_in_place(b2: FakeB2) -> None:
+    """What `adoptExistingBucket` makes the engine do: Read(id=b2BucketId, inputs=declared), then
+    diff the declared inputs against what was read, then Update — never a replacement."""
+    by_hand = b2.api().create_bucket(BUCKET, "allPublic")
+    declared = bucket_props()
+    provider = hosted(B2BucketProvider())
+    read = provider.read(by_hand.id_, declared)
+    assert read.id == by_hand.id_ and read.outs["bucketName"] == BUCKET and read.outs["bucketType"] == "allPublic"
+    diff = provider.diff(read.id, read.outs, declared)
+    assert diff.changes is True and diff.replaces == [], "adoption updates the bucket; it never replaces it"
+    provider.update(read.id, read.outs, declared)
+    stored = b2.api().list_buckets(bucket_id=by_hand.id_)[0]
+    assert stored.type_ == "allPrivate"
+    assert rules.lifecycle_policy_of(stored.lifecycle_rules) == LifecyclePolicy()
+    assert stored.default_server_side_encryption.as_dict() == rules.SSE_B2
+    assert provider.read("0" * 24, declared).id == "", "a wrong b2BucketId reads as missing, so the import fails"
