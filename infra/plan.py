@@ -99,7 +99,7 @@ def render_text(plan: Plan) -> str:
     lines.append("")
     for root in roots:
         walk(root, 1)
-    lines += ["", f"{len(plan.resources)} resources", "", "Outputs (`pulumi stack output --shell --show-secrets > .env`):"]
+    lines += ["", f"{len(plan.resources)} resources", "", f"Outputs (`python -m infra.dotenv --stack {plan.stack}` writes them to a mode-0600 .env):"]
     names = [n for n in contract.CONTRACT_NAMES if n in plan.outputs]
     names += sorted(n for n in plan.outputs if n not in names)
     for name in names:

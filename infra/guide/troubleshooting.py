@@ -102,7 +102,7 @@ TROUBLESHOOTING: dict[ErrorClass, Trouble] = {
         "Storage configuration is incomplete or invalid",
         ("A required variable is unset or empty", "A value has a typo or stray whitespace"),
         "Set the variables listed in the guide's Environment Variables Reference "
-        "(`pulumi stack output --shell --show-secrets > .env` writes them all).",
+        "(`python -m infra.dotenv --stack <stack>` writes them all to a mode-0600 .env).",
     ),
     ErrorClass.OTHER: Trouble(
         "Other",
