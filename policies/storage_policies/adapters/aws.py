@@ -6,17 +6,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from infra.guide.permissions import APP_ACTIONS, bucket_arn, objects_arn
-from storage_policies.adapters.base import Adapter, bucket_urn_of, of_type, policy_statements, public_policy_findings
+from storage_policies.adapters.base import (
+    Adapter,
+    bucket_urn_of,
+    of_type,
+    policy_statements,
+    public_policy_findings,
+    s3_style_cors_rules,
+)
 from storage_policies.views import (
     BucketView,
-    CorsRuleView,
     CorsView,
     Finding,
     LifecycleRuleView,
     LifecycleView,
     as_int,
     as_list,
-    environment_of,
 )
 
 BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
@@ -61,17 +66,7 @@ class AwsAdapter(Adapter):
                 (r.props.get("versioningConfiguration") or {}).get("status") == "Enabled"
                 for r in self._children(resources, VERSIONING, bucket)
             )
-            views.append(
-                BucketView(
-                    urn=bucket.urn,
-                    provider=self.provider,
-                    name=bucket.props.get("bucket"),
-                    environment=environment_of(bucket, tags),
-                    protected=bool(getattr(bucket.opts, "protect", False)),
-                    tags=dict(tags),
-                    versioning="enabled" if enabled else "disabled",
-                )
-            )
+            views.append(self.bucket_view(bucket, "bucket", "enabled" if enabled else "disabled", dict(tags)))
         return views
 
     def cors(self, resources: list[Any]) -> list[CorsView]:
@@ -79,10 +74,7 @@ class AwsAdapter(Adapter):
             CorsView(
                 urn=r.urn,
                 bucket_urn=self._bucket_urn(resources, r),
-                rules=tuple(
-                    CorsRuleView(tuple(as_list(rule.get("allowedOrigins"))), tuple(as_list(rule.get("allowedMethods"))))
-                    for rule in as_list(r.props.get("corsRules"))
-                ),
+                rules=s3_style_cors_rules(r.props.get("corsRules")),
             )
             for r in of_type(resources, *CORS)
         ]

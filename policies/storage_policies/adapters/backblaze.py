@@ -10,17 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from infra.providers.backblaze import rules
-from storage_policies.adapters.base import Adapter, of_type
+from storage_policies.adapters.base import Adapter, of_type, s3_style_cors_rules
 from storage_policies.views import (
     BucketView,
-    CorsRuleView,
     CorsView,
     Finding,
     LifecycleRuleView,
     LifecycleView,
     as_int,
     as_list,
-    environment_of,
 )
 
 BUCKET = ("pulumi-python:dynamic/backblaze:Bucket",)
@@ -33,33 +31,16 @@ class BackblazeAdapter(Adapter):
     provider = "backblaze"
 
     def buckets(self, resources: list[Any]) -> list[BucketView]:
-        return [
-            BucketView(
-                urn=b.urn,
-                provider=self.provider,
-                name=b.props.get("bucketName"),
-                environment=environment_of(b),
-                protected=bool(getattr(b.opts, "protect", False)),
-                tags=None,
-                versioning="always",
-            )
-            for b in of_type(resources, *BUCKET)
-        ]
+        return [self.bucket_view(b, "bucketName", "always") for b in of_type(resources, *BUCKET)]
 
     def cors(self, resources: list[Any]) -> list[CorsView]:
         return [
             CorsView(
                 b.urn,
                 b.urn,
-                tuple(
-                    CorsRuleView(
-                        tuple(as_list(rule.get("allowedOrigins"))),
-                        # An operation that is not an S3 method (b2_download_file_by_name, …)
-                        # is shown by its own name, so the methods rule reports it.
-                        tuple(_METHOD_OF_OPERATION.get(op, op) for op in as_list(rule.get("allowedOperations"))),
-                    )
-                    for rule in as_list(b.props.get("corsRules"))
-                ),
+                # An operation that is not an S3 method (b2_download_file_by_name, …) is shown
+                # by its own name, so the methods rule reports it.
+                s3_style_cors_rules(b.props.get("corsRules"), "allowedOperations", lambda op: _METHOD_OF_OPERATION.get(op, op)),
             )
             for b in of_type(resources, *BUCKET)
         ]

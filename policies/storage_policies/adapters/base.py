@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from storage_policies.views import BucketView, CorsView, Finding, LifecycleView, as_list, linked
+from storage_policies.views import BucketView, CorsRuleView, CorsView, Finding, LifecycleView, as_list, environment_of, linked
 
 
 class Adapter(ABC):
@@ -29,6 +29,20 @@ class Adapter(ABC):
 
     @abstractmethod
     def credential_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]: ...
+
+    def bucket_view(
+        self, bucket: Any, name_prop: str, versioning: str, tags: Mapping[str, str] | None = None
+    ) -> BucketView:
+        """The facts every provider's bucket gives the same way: urn, environment, protection."""
+        return BucketView(
+            urn=bucket.urn,
+            provider=self.provider,
+            name=bucket.props.get(name_prop),
+            environment=environment_of(bucket, tags),
+            protected=bool(getattr(bucket.opts, "protect", False)),
+            tags=tags,
+            versioning=versioning,
+        )
 
     def encryption_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding] | None:
         """None where the provider has no encryption switch (always encrypted, nothing to check)."""
@@ -85,3 +99,17 @@ def policy_statements(document: Any) -> list[Mapping[str, Any]] | None:
     if not isinstance(document, Mapping):
         return None
     return [s for s in as_list(document.get("Statement")) if isinstance(s, Mapping)]
+
+
+def s3_style_cors_rules(
+    rules: Any, methods_key: str = "allowedMethods", method_of: Callable[[Any], Any] | None = None
+) -> tuple[CorsRuleView, ...]:
+    """CORS rules shaped like S3's (`allowedOrigins` plus a list of methods under `methods_key`),
+    each method read through `method_of` (B2 names its methods as operations)."""
+    return tuple(
+        CorsRuleView(
+            tuple(as_list(rule.get("allowedOrigins"))),
+            tuple(method_of(m) if method_of else m for m in as_list(rule.get(methods_key))),
+        )
+        for rule in as_list(rules)
+    )

@@ -17,7 +17,6 @@ from storage_policies.views import (
     LifecycleRuleView,
     LifecycleView,
     as_list,
-    environment_of,
 )
 
 BUCKET = ("cloudflare:index/r2Bucket:R2Bucket",)
@@ -35,18 +34,7 @@ class CloudflareAdapter(Adapter):
     provider = "cloudflare"
 
     def buckets(self, resources: list[Any]) -> list[BucketView]:
-        return [
-            BucketView(
-                urn=b.urn,
-                provider=self.provider,
-                name=b.props.get("name"),
-                environment=environment_of(b),
-                protected=bool(getattr(b.opts, "protect", False)),
-                tags=None,
-                versioning="unavailable",
-            )
-            for b in of_type(resources, *BUCKET)
-        ]
+        return [self.bucket_view(b, "name", "unavailable") for b in of_type(resources, *BUCKET)]
 
     def cors(self, resources: list[Any]) -> list[CorsView]:
         return [

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage_policies.adapters.base import Adapter, bucket_urn_of, of_type, public_policy_findings
+from storage_policies.adapters.base import Adapter, bucket_urn_of, of_type, public_policy_findings, s3_style_cors_rules
 from storage_policies.views import (
     BucketView,
-    CorsRuleView,
     CorsView,
     Finding,
     LifecycleRuleView,
     LifecycleView,
     as_int,
     as_list,
-    environment_of,
 )
 
 BUCKET = ("digitalocean:index/spacesBucket:SpacesBucket",)
@@ -30,25 +28,17 @@ class DigitalOceanAdapter(Adapter):
 
     def buckets(self, resources: list[Any]) -> list[BucketView]:
         return [
-            BucketView(
-                urn=b.urn,
-                provider=self.provider,
-                name=b.props.get("name"),
-                environment=environment_of(b),
-                protected=bool(getattr(b.opts, "protect", False)),
-                tags=None,
-                versioning="enabled" if (b.props.get("versioning") or {}).get("enabled") is True else "disabled",
-            )
+            self.bucket_view(b, "name", "enabled" if (b.props.get("versioning") or {}).get("enabled") is True else "disabled")
             for b in of_type(resources, *BUCKET)
         ]
 
     def cors(self, resources: list[Any]) -> list[CorsView]:
         views = [
-            CorsView(r.urn, bucket_urn_of(resources, r, "bucket", BUCKET, "name"), _cors_rules(r.props.get("corsRules")))
+            CorsView(r.urn, bucket_urn_of(resources, r, "bucket", BUCKET, "name"), s3_style_cors_rules(r.props.get("corsRules")))
             for r in of_type(resources, *CORS)
         ]
         views += [
-            CorsView(b.urn, b.urn, _cors_rules(b.props.get("corsRules")))
+            CorsView(b.urn, b.urn, s3_style_cors_rules(b.props.get("corsRules")))
             for b in of_type(resources, *BUCKET)
             if b.props.get("corsRules")
         ]
@@ -94,9 +84,3 @@ class DigitalOceanAdapter(Adapter):
                     findings.append(Finding(key.urn, f"the Spaces key is granted on {where}; grant only this stack's bucket."))
         return findings
 
-
-def _cors_rules(rules: Any) -> tuple[CorsRuleView, ...]:
-    return tuple(
-        CorsRuleView(tuple(as_list(rule.get("allowedOrigins"))), tuple(as_list(rule.get("allowedMethods"))))
-        for rule in as_list(rules)
-    )
