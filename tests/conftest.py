@@ -16,6 +16,12 @@ def shipped_plan(stack: str) -> Plan:
     return run_plan(stack)
 
 
+def with_empty_filters(document: dict) -> dict:
+    """The guide writes a whole-bucket filter as `{}`; the providers send `{"Prefix": ""}`. Same meaning."""
+    rules = [{**rule, "Filter": rule["Filter"] or {"Prefix": ""}} for rule in document["Rules"]]
+    return {"Rules": rules}
+
+
 @pytest.fixture(scope="session")
 def prod_plan() -> Plan:
     return shipped_plan("prod")

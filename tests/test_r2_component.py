@@ -18,7 +18,7 @@ from infra.offline.harness import Plan, run_plan
 from infra.offline.stack_files import PROJECT_ROOT
 from infra.providers.cloudflare.documents import s3_cors_from_r2_rules, s3_lifecycle_from_r2_rules
 from tests.component_probe import probe_plan
-from tests.conftest import shipped_plan
+from tests.conftest import shipped_plan, with_empty_filters
 
 STACK = "staging"
 ACCOUNT = "0123456789abcdef0123456789abcdef"
@@ -39,10 +39,6 @@ def plan() -> Plan:
     assert found.error is None, found.error
     return found
 
-
-def with_empty_filters(document: dict) -> dict:
-    rules = [{**rule, "Filter": rule["Filter"] or {"Prefix": ""}} for rule in document["Rules"]]
-    return {"Rules": rules}
 
 
 def test_declares_bucket_cors_lifecycle_and_one_token(plan: Plan) -> None:

@@ -12,7 +12,7 @@ from infra.guide.lifecycle import LifecyclePolicy, s3_lifecycle_configuration
 from infra.offline.harness import Plan, run_plan
 from infra.providers.digitalocean.documents import s3_cors_from_spaces_rules, s3_lifecycle_from_spaces_rules
 from tests.component_probe import probe_plan
-from tests.conftest import shipped_plan
+from tests.conftest import shipped_plan, with_empty_filters
 
 STACK = "spaces-staging"
 BUCKET = "raptscallions-staging-spaces"
@@ -30,11 +30,6 @@ def plan() -> Plan:
     assert found.error is None, found.error
     return found
 
-
-def with_empty_filters(document: dict) -> dict:
-    """The guide writes a whole-bucket filter as `{}`; the provider sends `{"Prefix": ""}`. Same meaning."""
-    rules = [{**rule, "Filter": rule["Filter"] or {"Prefix": ""}} for rule in document["Rules"]]
-    return {"Rules": rules}
 
 
 def test_declares_the_bucket_cors_and_one_key(plan: Plan) -> None:
