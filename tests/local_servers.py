@@ -18,6 +18,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen, timeout: float) -> None:
+    """Ask a test server to stop; kill it if it has not within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def wait_until_up(url: str, deadline_seconds: float = 30.0) -> None:
     deadline = time.monotonic() + deadline_seconds
     while True:
@@ -52,8 +62,4 @@ def moto_server(initial_no_auth_actions: int | None = None) -> Iterator[str]:
         wait_until_up(f"{url}/moto-api/")
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process, timeout=10)

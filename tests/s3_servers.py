@@ -35,7 +35,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from tests.local_servers import free_port
+from tests.local_servers import free_port, stop_process
 
 REGION = "us-east-1"
 ADMIN_CONFIG = Config(
@@ -154,12 +154,7 @@ def localstack() -> Iterator[Server]:
         _wait_for_localstack(endpoint, process, os.path.join(root, "localstack.log"))
         yield Server(endpoint, Credential("test", "test"))
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=15)
         log.close()
         shutil.rmtree(root, ignore_errors=True)
 
