@@ -13,7 +13,8 @@ import yaml
 from infra.offline.stack_files import PROJECT_ROOT
 
 
-def run_plan_cli(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
+def run_plan_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m infra.plan ARGS` from the project root, as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", "infra.plan", *args],
         cwd=PROJECT_ROOT,

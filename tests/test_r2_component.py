@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -15,10 +13,10 @@ from infra.guide.cors import CorsRule, s3_cors_configuration
 from infra.guide.lifecycle import LifecyclePolicy, s3_lifecycle_configuration
 from infra.offline import fakes
 from infra.offline.harness import Plan, run_plan
-from infra.offline.stack_files import PROJECT_ROOT
 from infra.providers.cloudflare.documents import s3_cors_from_r2_rules, s3_lifecycle_from_r2_rules
 from tests.component_probe import probe_plan
 from tests.conftest import shipped_plan, with_empty_filters
+from tests.test_plan_cli import run_plan_cli
 
 STACK = "staging"
 ACCOUNT = "0123456789abcdef0123456789abcdef"
@@ -172,10 +170,7 @@ def test_preview_warns_that_r2_has_no_versioning(plan: Plan) -> None:
 
 
 def test_plan_command_masks_the_secret_and_shows_the_gap() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "infra.plan", "--stack", STACK, "--json"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
-    )
+    result = run_plan_cli("--stack", STACK, "--json")
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     assert shown["outputs"][contract.SECRET_ACCESS_KEY] == "[secret]"
