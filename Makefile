@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 STACK ?= prod
 
-.PHONY: plan test lint bench install localstack
+.PHONY: plan test test-servers lint bench install localstack node-packages
 
 install: $(STAMP)
 
@@ -19,8 +19,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 plan: $(STAMP)
 	$(BIN)/python -m infra.plan --stack $(STACK)
 
-test: $(STAMP)
+# The whole suite. First it makes (once, outside the work tree, reused afterwards) what the
+# tests' servers and clients need, so nothing is skipped on a fresh machine.
+test: $(STAMP) test-servers
 	$(BIN)/python -m pytest -q
+
+test-servers: localstack node-packages
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -28,6 +32,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan_bench.py
 
-# LocalStack's own virtualenv for the validator's tests (needs Python >= 3.12; .ci/run does this).
+# LocalStack's own virtualenv for the validator's tests (needs Python >= 3.12).
 localstack:
 	python3 scripts/localstack_venv.py
+
+# The app's own npm packages (AWS SDK for JavaScript v3, dotenv), pinned in tests/js.
+node-packages:
+	python3 scripts/node_packages.py

@@ -40,6 +40,16 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert re.search(r"^make test$", (PROJECT_ROOT / ".ci" / "run").read_text(), re.M)
 
 
+def test_make_test_prepares_every_server_and_client_the_suite_uses() -> None:
+    """A fresh clone's `make test` runs everything: nothing depends on `.ci/run` having run first."""
+    from tests.makefile_support import make_prerequisites
+
+    prerequisites = make_prerequisites(PROJECT_ROOT / "Makefile", "test")
+    assert {"$(STAMP)", "localstack", "node-packages"} <= prerequisites
+    ci = [line for line in (PROJECT_ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
+    assert ci[-1] == "make test" and not any("scripts/" in line for line in ci), ci
+
+
 def test_policy_table_lists_every_policy_with_its_level() -> None:
     from infra.offline.policy_check import load_pack
 

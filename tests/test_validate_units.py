@@ -24,6 +24,7 @@ from infra.validate.client import s3_client
 from infra.validate.config import ConfigurationProblems, Target, endpoint_problem, load_target
 from infra.validate.report import Redactor, render_json, render_text
 from infra.validate.classify import Failure
+from tests.makefile_support import make_prerequisites
 from infra.validate.runner import CheckResult, Outcome, run
 from tests.validate_run import validate
 
@@ -299,7 +300,7 @@ def test_help_lists_inputs_and_exit_codes() -> None:
     assert "2 configuration missing" in done.stdout
 
 
-def test_localstack_venv_is_pinned_and_created_by_ci_before_the_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_localstack_venv_is_pinned_and_created_by_make_test_before_the_tests(monkeypatch: pytest.MonkeyPatch) -> None:
     import re
 
     from scripts import localstack_venv
@@ -310,8 +311,7 @@ def test_localstack_venv_is_pinned_and_created_by_ci_before_the_tests(monkeypatc
     versions = dict(line.split("==") for line in pins)
     assert versions["localstack-core"] and "service-identity" in versions
     assert tuple(int(p) for p in versions["cbor2"].split(".")[:2]) < (5, 7)
-    ci = (root / ".ci" / "run").read_text().splitlines()
-    assert ci.index("python3 scripts/localstack_venv.py") < ci.index("make test")
+    assert "localstack" in make_prerequisites(root / "Makefile", "test")
     default = localstack_venv.venv_dir("/usr/bin/python3.13")
     assert default.name.startswith("localstack-") and root not in default.parents
     monkeypatch.setenv("LOCALSTACK_VENV", "/tmp/elsewhere")
