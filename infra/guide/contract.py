@@ -53,6 +53,20 @@ CORS_ORIGINS_OUTPUT = "corsAllowedOrigins"
 """Stack output (not an app variable) listing the CORS origins, for the validator."""
 
 
+MAX_INTEGER = 2**63 - 1
+"""The app reads whole-number variables as 64-bit integers."""
+
+
+def integer_problem(text: str) -> str | None:
+    """Why `text` is not a whole-number value the app reads (ASCII digits, at least 1), or None.
+
+    The validator and the `.env` writer both judge with this, so a value one writes the other
+    accepts (`str.isdigit` also takes '²', which `int` refuses)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 19 and 1 <= int(text) <= MAX_INTEGER):
+        return f"must be a whole number from 1 to {MAX_INTEGER}, written in digits 0-9"
+    return None
+
+
 def variable(name: str) -> ContractVariable:
     """The contract row called `name`; KeyError for a name outside the contract."""
     for row in CONTRACT:
