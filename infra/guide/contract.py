@@ -18,6 +18,8 @@ class ContractVariable:
     default: str | None
     description: str
     secret: bool = False
+    integer: bool = False
+    """A whole number (the app reads it with parseInt); judged by `integer_problem`."""
 
 
 BACKEND = "STORAGE_BACKEND"
@@ -40,9 +42,9 @@ CONTRACT: tuple[ContractVariable, ...] = (
     ContractVariable(ACCESS_KEY_ID, True, None, "Access key ID"),
     ContractVariable(SECRET_ACCESS_KEY, True, None, "Secret access key", secret=True),
     ContractVariable(ENDPOINT, False, None, "Custom endpoint (required for non-AWS)"),
-    ContractVariable(SIGNED_URL_EXPIRATION, False, "900", "Default signed URL expiration"),
-    ContractVariable(MAX_FILE_SIZE, False, "10485760", "Max upload size (10MB)"),
-    ContractVariable(QUOTA, False, "1073741824", "Per-user quota (1GB)"),
+    ContractVariable(SIGNED_URL_EXPIRATION, False, "900", "Default signed URL expiration", integer=True),
+    ContractVariable(MAX_FILE_SIZE, False, "10485760", "Max upload size (10MB)", integer=True),
+    ContractVariable(QUOTA, False, "1073741824", "Per-user quota (1GB)", integer=True),
 )
 
 CONTRACT_NAMES: tuple[str, ...] = tuple(variable.name for variable in CONTRACT)
