@@ -198,3 +198,33 @@ def test_stack_outputs_are_validated_with_the_stacks_cors_origins(
     assert run.report["target"]["origins"] == [ORIGIN]
     assert run.check("cors")["status"] == "passed"
     assert_told_safely(bench.app.secret, run)
+
+
+@pytest.mark.parametrize("allowed", [(), ("x-amz-meta-owner",), ("content-*",), ("Content-Type",), ("*",)], ids=repr)
+def test_settings_refuse_exactly_the_header_lists_whose_upload_preflight_fails(bench: Bench, allowed: tuple[str, ...]) -> None:
+    """`allowed_headers_problem` against the server: a list it refuses fails the signed PUT's
+    preflight (content-type), a list it accepts passes it."""
+    import urllib.error
+    import urllib.request
+
+    from infra.guide.cors import allowed_headers_problem
+
+    name = unique_bucket("headers")
+    s3 = bench.server.client("s3")
+    s3.create_bucket(Bucket=name)
+    try:
+        rule = CorsRule(allowed_origins=(ORIGIN,), allowed_headers=allowed)
+        s3.put_bucket_cors(Bucket=name, CORSConfiguration=s3_cors_configuration(rule))
+        request = urllib.request.Request(
+            f"{bench.server.endpoint}/{name}/uploads/photo.jpg",
+            method="OPTIONS",
+            headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                allowed_by_server = response.status == 200 and response.headers.get("Access-Control-Allow-Origin") == ORIGIN
+        except urllib.error.HTTPError:
+            allowed_by_server = False
+        assert allowed_by_server == (allowed_headers_problem(allowed) is None)
+    finally:
+        empty_and_delete_bucket(s3, name)
