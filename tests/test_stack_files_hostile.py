@@ -35,8 +35,12 @@ HOSTILE_TEXT: dict[str, tuple[str, str]] = {
     # name: (file text, what the one error line must say)
     "5000-digit integer": ("config:\n  raptscallions-storage:corsMaxAgeSeconds: " + "9" * 5000 + "\n", "does not fit in 64 bits"),
     "5000-digit integer in a list": ("config:\n  raptscallions-storage:tags: [" + "1" * 5000 + "]\n", "does not fit in 64 bits"),
-    "list nested 50000 deep": ("config:\n  raptscallions-storage:tags: " + "[" * 50000 + "]" * 50000 + "\n", "nested more than"),
-    "map nested 50000 deep": ("config:\n  raptscallions-storage:tags: " + "{a: " * 50000 + "b" + "}" * 50000 + "\n", "nested more than"),
+    "list nested 50000 deep": ("config:\n  raptscallions-storage:tags: " + "[" * 50000 + "]" * 50000 + "\n", "bytes"),
+    "list nested 30000 deep": ("config:\n  raptscallions-storage:tags: " + "[" * 30000 + "]" * 30000 + "\n", "nested more than"),
+    "map nested 10000 deep": ("config:\n  raptscallions-storage:tags: " + "{a: " * 10000 + "b" + "}" * 10000 + "\n", "nested more than"),
+    "block lists nested 100 deep": (
+        "config:\n  raptscallions-storage:tags:\n" + "".join("  " * (i + 2) + "-\n" for i in range(100)), "nested more than"
+    ),
     "alias bomb": (BILLION_LAUGHS, "anchors (&name) are not accepted"),
     "one alias": ("x: &x https://a.example\nconfig:\n  raptscallions-storage:region: *x\n", "not accepted"),
     "duplicate key": (VALID + "  raptscallions-storage:region: eu-west-1\n", "defined twice"),
@@ -121,7 +125,7 @@ def test_ci_matrix_refuses_a_hostile_stack_file_cleanly(
 
 def test_the_plan_process_ends_cleanly_on_the_alias_bomb_and_the_deep_list(tmp_path: Path) -> None:
     """As a user runs it: a separate process, no traceback (the wait is bounded, not timed)."""
-    for name in ("alias bomb", "list nested 50000 deep", "5000-digit integer"):
+    for name in ("alias bomb", "list nested 50000 deep", "list nested 30000 deep", "5000-digit integer"):
         folder = tmp_path / name.replace(" ", "-")
         folder.mkdir()
         project = hostile_project(folder, name)
