@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 STACK ?= prod
 
-.PHONY: plan test test-servers lint bench install localstack node-packages
+.PHONY: plan test test-servers lint bench install localstack node-packages rgw
 
 install: $(STAMP)
 
@@ -24,7 +24,7 @@ plan: $(STAMP)
 test: $(STAMP) test-servers
 	$(BIN)/python -m pytest -q
 
-test-servers: localstack node-packages
+test-servers: localstack node-packages rgw
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -39,3 +39,8 @@ localstack:
 # The app's own npm packages (AWS SDK for JavaScript v3, dotenv), pinned in tests/js.
 node-packages:
 	python3 scripts/node_packages.py
+
+# Ceph's RADOS Gateway (a real S3 engine) for the RGW tests: apt-get installs
+# radosgw ceph-mon ceph-osd ceph-common when missing; the tests start and stop the cluster.
+rgw:
+	python3 scripts/rgw_cluster.py install
