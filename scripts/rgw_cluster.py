@@ -231,10 +231,10 @@ def _exited(pid: int) -> bool:
         return done == pid
     except ChildProcessError:  # not our child (a `stop` from another process): ask the kernel
         try:
-            os.kill(pid, 0)
-            return False
-        except ProcessLookupError:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
             return True
+        return state in ("Z", "X")  # a zombie has exited; its parent has not reaped it yet
 
 
 def start(directory: str | Path, lc_day_seconds: int = DEFAULT_LC_DAY_SECONDS, timeout: float = DEFAULT_TIMEOUT) -> Cluster:

@@ -83,7 +83,8 @@ class Timeline:
     stored_rules: list[dict[str, Any]]
     events: dict[str, float] = field(default_factory=dict)
     listings: int = 0
-    kept_missing: list[str] = field(default_factory=list)
+    kept_missing: dict[str, float] = field(default_factory=dict)
+    """Kept files found missing, with the lifecycle day each was first missed."""
 
 
 def set_up(rgw: Rgw, lifecycle: dict[str, Any]) -> Timeline:
@@ -114,7 +115,9 @@ def observe(rgw: Rgw, timeline: Timeline, now: float) -> None:
     markers = [m["Key"] for m in listed.get("DeleteMarkers", [])]
     uploads = s3.list_multipart_uploads(Bucket=timeline.bucket).get("Uploads", [])
     timeline.listings += 1
-    timeline.kept_missing += [key for key in KEPT if (key, True) not in versions]
+    for key in KEPT:
+        if (key, True) not in versions:
+            timeline.kept_missing.setdefault(key, round((now - timeline.put_at) / rgw.lc_day_seconds, 1))
     facts = {
         "soft-deleted expired": (SOFT_DELETED, True) not in versions,
         "soft-deleted gone entirely": SOFT_DELETED not in {k for k, _ in versions} | set(markers),
@@ -216,7 +219,7 @@ def test_current_files_outside_the_soft_delete_folder_are_never_removed(
     timelines: dict[str, Timeline], stack: str, rgw: Rgw
 ) -> None:
     timeline = timelines[stack]
-    assert timeline.kept_missing == [], "a current file outside deleted/ disappeared"
+    assert timeline.kept_missing == {}, "current files outside deleted/ disappeared (on lifecycle day N)"
     watched_days = (time.monotonic() - timeline.put_at) / rgw.lc_day_seconds
     assert watched_days >= WATCH_DAYS and timeline.listings >= 10
     s3 = rgw.client()
