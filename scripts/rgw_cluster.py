@@ -12,8 +12,8 @@ IAM user policies, evaluates CORS, serves signed URLs and executes lifecycle rul
 mode), one memstore ceph-osd (data in RAM) and radosgw bound to 127.0.0.1 on a free port,
 with lifecycle "days" of `--lc-day-seconds` seconds. It waits (bounded) until S3 answers,
 creates an admin user with the caps the IAM user-policy API needs, records the daemons'
-PIDs in DIR/daemons.json and prints the endpoint, the admin keys and the PIDs (or, with
---json, one JSON object). `stop` kills only the PIDs recorded there. Stdlib only: the
+PIDs in DIR/daemons.json, writes the endpoint and admin keys to DIR/env (mode 0600) and
+prints them with the PIDs (or, with --json, one JSON object). `stop` kills only the PIDs recorded there. Stdlib only: the
 tests import `start`, `stop` and `binaries_missing` from here.
 """
 
@@ -213,7 +213,10 @@ class _Starter:
         self.save()
 
     def save(self, **extra: object) -> None:
-        (self.dir / STATE_FILE).write_text(json.dumps({"pids": self.pids, **extra}))
+        """The PIDs (and at the end the admin's keys), in a file only this user can read."""
+        descriptor = os.open(self.dir / STATE_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as state:
+            state.write(json.dumps({"pids": self.pids, **extra}))
 
     def wait_for(self, what: str, ready) -> None:
         while not ready():
@@ -238,7 +241,7 @@ def _exited(pid: int) -> bool:
 
 
 def start(directory: str | Path, lc_day_seconds: int = DEFAULT_LC_DAY_SECONDS, timeout: float = DEFAULT_TIMEOUT) -> Cluster:
-    """Start mon, OSD and radosgw under `directory` (created; must not hold a running cluster)."""
+    """Start mon, OSD and radosgw under `directory`, which must be new or empty."""
     began = time.monotonic()
     missing = binaries_missing()
     if missing:
@@ -246,6 +249,8 @@ def start(directory: str | Path, lc_day_seconds: int = DEFAULT_LC_DAY_SECONDS, t
     root = Path(directory).resolve()
     if (root / STATE_FILE).exists():
         raise StartError(f"{root} already holds a cluster: run `rgw_cluster.py stop {root}` first")
+    if root.exists() and any(root.iterdir()):
+        raise StartError(f"{root} is not empty: give a new or empty directory (nothing in it is deleted)")
     for sub in ("run", "crash", "log", "rgw", "mon.a", "osd.0"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     mon_port, rgw_port = _free_ports(2)
@@ -301,8 +306,22 @@ def start(directory: str | Path, lc_day_seconds: int = DEFAULT_LC_DAY_SECONDS, t
         started_in_seconds=round(time.monotonic() - began, 2),
     )
     starter.save(cluster=asdict(cluster))
-    os.chmod(root / STATE_FILE, 0o600)  # it holds the admin secret
+    _write_env(root / "env", cluster)
     return cluster
+
+
+def _write_env(path: Path, cluster: Cluster) -> None:
+    """The endpoint and admin keys as shell assignments (`. DIR/env`), readable by this user only."""
+    lines = {
+        "RGW_ENDPOINT": cluster.endpoint,
+        "RGW_ADMIN_KEY": cluster.admin_key,
+        "RGW_ADMIN_SECRET": cluster.admin_secret,
+        "RGW_CONF": cluster.conf,
+        "RGW_LC_DAY_SECONDS": str(cluster.lc_day_seconds),
+    }
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as env:
+        env.writelines(f"{name}={value}\n" for name, value in lines.items())
 
 
 def _quietly(starter: _Starter, *args: str) -> bool:
