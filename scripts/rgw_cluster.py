@@ -140,9 +140,9 @@ def install() -> int:
     if apt is None:
         print(f"Ceph RGW not installed ({', '.join(missing)} missing) and no apt-get: RGW tests will skip.")
         return 0
-    sudo = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
-    if sudo is None:
-        print("Ceph RGW not installed and not root (no sudo): RGW tests will skip.")
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    if sudo and (shutil.which("sudo") is None or subprocess.run([*sudo, "true"], capture_output=True).returncode):
+        print("Ceph RGW not installed, and neither root nor passwordless sudo to install it: RGW tests will skip.")
         return 0
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     command = [*sudo, apt, "install", "-y", "--no-install-recommends", *PACKAGES]
