@@ -60,7 +60,7 @@ ENVIRONMENT = SettingKey(
 CORS_ORIGINS = SettingKey(
     "corsAllowedOrigins",
     "array",
-    "Browser origins allowed to use signed URLs: https://host[:port], no path. At least one.",
+    "Browser origins allowed to use signed URLs, exactly as browsers send them: https://host[:port], lowercase, no path. At least one.",
     required=True,
 )
 CORS_METHODS = SettingKey(
