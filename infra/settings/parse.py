@@ -43,7 +43,7 @@ def load_settings(raw: Mapping[str, Any], *, stack: str) -> Settings:
 
 
 def _convert_all(raw: Mapping[str, Any], report: Report) -> dict[str, Any]:
-    known = {key.name: key for key in k.all_keys()}
+    known = {key.name: key for key in registry.all_keys()}
     values: dict[str, Any] = {}
     for name in raw:
         if name not in known:
