@@ -6,7 +6,7 @@ import json
 import re
 
 from infra.offline.stack_files import PROJECT_ROOT
-from infra.settings.keys import all_keys
+from infra.providers.registry import all_keys
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
