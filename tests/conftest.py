@@ -61,3 +61,28 @@ def rgw() -> Iterator[Rgw]:
 
 
 SHIPPED_STACKS = stack_names(PROJECT_ROOT)
+
+
+SESSION_SERVERS = frozenset({"rgw"})
+"""Session-scoped fixtures that start a server: every test using one runs on the same worker."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `pytest -n 2 --dist loadgroup` (`make test`), start each server once.
+
+    A test that uses a module-scoped fixture (each of those starts a server or builds a
+    plan) stays on one worker with its module; every test on the session's RGW cluster
+    shares one worker. Everything else is spread freely. Without xdist the marks are inert.
+    """
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        used = set(item.fixturenames)
+        if used & SESSION_SERVERS:
+            item.add_marker(pytest.mark.xdist_group("session-servers"))
+            continue
+        scopes = {definition.scope for name in used for definition in info.name2fixturedefs.get(name, ())}
+        if "module" in scopes:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
