@@ -27,12 +27,16 @@ def contract_values(outputs: Mapping[str, Any]) -> dict[str, str]:
 
     Required variables must be there; optional ones (the endpoint, absent on AWS) are written
     only when the stack exports them, so the app falls back to its own defaults otherwise.
+    SDK settings are always written: a stack deployed before they were exported gets the
+    contract's fixed value, since the app's SDK default breaks signed uploads.
     """
     values: dict[str, str] = {}
     missing: list[str] = []
     problems: list[str] = []
     for variable in contract.CONTRACT:
         raw = outputs.get(variable.name)
+        if (raw is None or raw == "") and variable.kind == contract.SDK:
+            raw = variable.default
         if raw is None or raw == "":
             if variable.required:
                 missing.append(variable.name)
