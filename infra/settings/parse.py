@@ -43,7 +43,7 @@ def load_settings(raw: Mapping[str, Any], *, stack: str) -> Settings:
 
 
 def _convert_all(raw: Mapping[str, Any], report: Report) -> dict[str, Any]:
-    known = {key.name: key for key in k.all_keys()}
+    known = {key.name: key for key in registry.all_keys()}
     values: dict[str, Any] = {}
     for name in raw:
         if name not in known:
@@ -195,8 +195,8 @@ def _cors(values: dict[str, Any], production: bool, report: Report) -> cors_rule
             if problem:
                 report.problem(k.CORS_ORIGINS.name, f"{origin!r} {problem}")
                 ok = False
-            elif "*" in origin:
-                report.warn(f"CORS origin {origin!r} is a wildcard; allowed outside prod only")
+            elif origin.startswith("http://"):
+                report.warn(f"CORS origin {origin!r} is plain http (localhost), allowed outside prod only")
         if len(set(origins)) != len(origins):
             report.problem(k.CORS_ORIGINS.name, "lists an origin twice; remove the duplicate")
             ok = False
