@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    if not (args.project_dir / f"Pulumi.{args.stack}.yaml").exists():
+    stack_file = args.project_dir / f"Pulumi.{args.stack}.yaml"
+    if not (stack_file.exists() or stack_file.is_symlink()):  # a broken link is reported by the reader
         known = ", ".join(stack_names(args.project_dir)) or "none"
         print(f"error: no stack file Pulumi.{args.stack}.yaml (stacks: {known})", file=sys.stderr)
         return 2

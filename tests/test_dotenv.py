@@ -198,3 +198,11 @@ def test_module_entry_point_runs_without_a_traceback(tmp_path: Path) -> None:
     assert first.returncode == 0 and dotenv_values(target) == EXPECTED
     assert again.returncode == 1 and "already exists" in again.stderr and "Traceback" not in again.stderr
     assert SECRET not in first.stdout + first.stderr + again.stdout + again.stderr
+
+
+def test_an_sdk_setting_the_sdk_would_refuse_is_not_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / ".env"
+    outputs = {**AWS_OUTPUTS, contract.REQUEST_CHECKSUM: "when-required"}
+    code, _, err = run(capsys, "--from-json", str(outputs_file(tmp_path, outputs)), "--output", str(target))
+    assert code == 1 and not target.exists()
+    assert "AWS_REQUEST_CHECKSUM_CALCULATION must be WHEN_SUPPORTED or WHEN_REQUIRED" in err

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from infra.guide import contract
-from infra.guide.cors import CorsRule, browser_origin, origin_problem, s3_cors_configuration
+from infra.guide.cors import CorsRule, allowed_headers_problem, browser_origin, origin_problem, s3_cors_configuration
 from infra.guide.permissions import app_policy_document
 from infra.validate import plain_http
 from infra.validate.checks import FOREIGN_ORIGIN
@@ -250,3 +250,19 @@ def test_the_validator_never_passes_a_stored_origin_no_browser_sends(
     assert run.code != 0, run.out
     assert f"'Origin: {ORIGIN}'" in run.out + run.err
     assert_told_safely(bench.app.secret, run)
+
+
+@pytest.mark.parametrize("allowed", [(), ("x-amz-meta-owner",), ("content-*",), ("Content-Type",), ("*",)], ids=repr)
+def test_settings_refuse_exactly_the_header_lists_whose_upload_preflight_fails(bench: Bench, allowed: tuple[str, ...]) -> None:
+    """`allowed_headers_problem` against the server: a list it refuses fails the signed PUT's
+    preflight (content-type), a list it accepts passes it."""
+    name = unique_bucket("headers")
+    s3 = bench.server.client("s3")
+    s3.create_bucket(Bucket=name)
+    try:
+        rule = CorsRule(allowed_origins=(ORIGIN,), allowed_headers=allowed)
+        s3.put_bucket_cors(Bucket=name, CORSConfiguration=s3_cors_configuration(rule))
+        allowed_by_server = preflight_allows(bench.server, name, ORIGIN)
+        assert allowed_by_server == (allowed_headers_problem(allowed) is None)
+    finally:
+        empty_and_delete_bucket(s3, name)

@@ -180,6 +180,27 @@ def header_problem(header: str) -> str | None:
     return None
 
 
+PREFLIGHT_HEADERS: tuple[str, ...] = ("content-type",)
+"""Request headers the browser names in the signed PUT's preflight (the app sets the file's type)."""
+
+
+def allowed_headers_problem(patterns: tuple[str, ...] | list[str]) -> str | None:
+    """Why a rule allowing only `patterns` would fail the signed PUT's preflight, or None.
+
+    Each must be allowed by `*` or by its own name (any case). A partial wildcard such as
+    `content-*` is not counted: AWS documents it, but not every S3-compatible server honours
+    it (LocalStack refuses the preflight), so it is no promise the upload works.
+    """
+    names = {p.lower() for p in patterns if isinstance(p, str)}
+    missing = [h for h in PREFLIGHT_HEADERS if "*" not in names and h not in names]
+    if missing:
+        return (
+            f"must allow the {', '.join(missing)} header the browser's signed PUT asks for in its preflight; "
+            'use ["*"] (the guide\'s value) or add "Content-Type"'
+        )
+    return None
+
+
 def s3_cors_configuration(rule: CorsRule) -> dict[str, Any]:
     """The rule as an S3 API `CORSConfiguration` (what `put-bucket-cors` takes)."""
     return {

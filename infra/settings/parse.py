@@ -100,6 +100,8 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
             report.problem(k.BUCKET_NAME.name, f"{bucket!r} {problem}")
         elif warning := spec.bucket_name_warning(bucket):
             report.warn(warning)
+    elif bucket:
+        _bucket_valid_nowhere(bucket, report)
 
     cors = _cors(values, production, report)
     versioning = _versioning(values, spec, report)
@@ -147,6 +149,14 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
         active_credential=credentials[1],
         adopt_existing_bucket=adopt,
     )
+
+
+def _bucket_valid_nowhere(bucket: str, report: Report) -> None:
+    """Without a usable provider, still report a name that no provider accepts, so a bad
+    provider and a bad name are fixed in one go (a name some provider takes is judged later)."""
+    problems = [spec.bucket_name_problem(bucket) for spec in registry.all_specs()]
+    if all(problems):
+        report.problem(k.BUCKET_NAME.name, f"{bucket!r} is valid for no provider: {problems[0]}")
 
 
 def _adoption(values: dict[str, Any], spec: ProviderSpec | None, report: Report) -> bool | None:
@@ -219,6 +229,17 @@ def _cors(values: dict[str, Any], production: bool, report: Report) -> cors_rule
             if problem:
                 report.problem(key.name, problem)
                 ok = False
+    headers = values.get(k.CORS_HEADERS.name)
+    if headers is not None and not report.has_problem(k.CORS_HEADERS.name):
+        problem = cors_rules.allowed_headers_problem(headers)
+        if problem:
+            report.problem(k.CORS_HEADERS.name, problem)
+            ok = False
+    expose = values.get(k.CORS_EXPOSE.name)
+    if expose is not None and not any(str(h).lower() in ("etag", "*") for h in expose):
+        report.warn("corsExposeHeaders does not expose ETag: browser code cannot read an upload's ETag (the guide exposes ETag, Content-Length)")
+    if methods is not None and methods and "PUT" not in methods:
+        report.warn("corsAllowedMethods has no PUT: browsers cannot upload through signed PUT URLs")
     max_age = _in_range(values, k.CORS_MAX_AGE, 0, cors_rules.MAX_AGE_LIMIT_SECONDS, report)
     if not ok or None in (methods, max_age, values.get(k.CORS_HEADERS.name), values.get(k.CORS_EXPOSE.name)):
         return None
