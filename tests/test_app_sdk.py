@@ -22,7 +22,7 @@ from infra.guide import contract
 from infra.guide.permissions import app_policy_document
 from tests.app_sdk import checksum_query, presign
 from tests.conftest import SHIPPED_STACKS, shipped_plan
-from tests.s3_servers import Credential, Server, empty_and_delete_bucket, localstack, unique_bucket
+from tests.s3_servers import Credential, Server, empty_and_delete_bucket, unique_bucket
 
 KEY = "uploads/u1/avatar.txt"
 CONTENT_TYPE = "text/plain"
@@ -68,9 +68,8 @@ def test_the_apps_signed_urls_carry_no_checksum_with_our_env(stack: str, tmp_pat
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[tuple[Server, Credential]]:
-    with localstack() as running:
-        yield running, running.iam_user("app-sdk", app_policy_document("*"))
+def server(localstack_server: Server) -> Iterator[tuple[Server, Credential]]:
+    yield localstack_server, localstack_server.iam_user("app-sdk", app_policy_document("*"))
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])

@@ -23,7 +23,7 @@ from infra.validate.config import Target
 from tests.app_sdk import checksum_query, presign
 from tests.checksum_proxy import checksum_enforcing_proxy
 from tests.conftest import shipped_plan
-from tests.s3_servers import Credential, Server, empty_and_delete_bucket, localstack, unique_bucket
+from tests.s3_servers import Credential, Server, empty_and_delete_bucket, unique_bucket
 from tests.validate_run import assert_told_safely, storage_env, validate
 
 SETTINGS = {v.name: contract.CHECKSUM_WHEN_REQUIRED for v in contract.SDK_VARIABLES}
@@ -39,8 +39,9 @@ class Bench:
 
 
 @pytest.fixture(scope="module")
-def bench() -> Iterator[Bench]:
-    with localstack() as server, checksum_enforcing_proxy(server.endpoint) as (endpoint, refused):
+def bench(localstack_server: Server) -> Iterator[Bench]:
+    server = localstack_server
+    with checksum_enforcing_proxy(server.endpoint) as (endpoint, refused):
         app = server.iam_user("checksum-app", app_policy_document("*"))
         yield Bench(server, app, Server(endpoint, server.admin), refused)
 

@@ -28,7 +28,6 @@ from tests.s3_servers import (
     Server,
     empty_and_delete_bucket,
     external_server,
-    localstack,
     snapshot,
     unique_bucket,
 )
@@ -51,16 +50,19 @@ class Bench:
     external: bool
 
 
+pytestmark = pytest.mark.xdist_group("localstack")  # the session's LocalStack, unless VALIDATE_S3_ENDPOINT
+
+
 @pytest.fixture(scope="module")
-def bench() -> Iterator[Bench]:
+def bench(request: pytest.FixtureRequest) -> Iterator[Bench]:
     external = external_server()
     if external is not None:
         yield Bench(external, external.admin, True)
         return
-    with localstack() as server:
-        # A key LocalStack knows, so signed URLs are checked against its real secret.
-        app = server.iam_user("validator-app", app_policy_document("*"))
-        yield Bench(server, app, False)
+    server = request.getfixturevalue("localstack_server")
+    # A key LocalStack knows, so signed URLs are checked against its real secret.
+    app = server.iam_user("validator-app", app_policy_document("*"))
+    yield Bench(server, app, False)
 
 
 @pytest.fixture()
