@@ -35,6 +35,14 @@ def test_declares_exactly_the_guides_resources(prod_plan: Plan) -> None:
             "aws:iam/user:User",
             "aws:iam/userPolicy:UserPolicy",
             "aws:iam/accessKey:AccessKey",
+            # server access logging (tests/test_aws_access_logs.py): the log bucket and its hardening
+            "aws:s3/bucket:Bucket",
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "aws:s3/bucketPolicy:BucketPolicy",
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+            "aws:s3/bucketLogging:BucketLogging",
         ]
     )
 

@@ -62,9 +62,12 @@ def test_analyzer_info_lists_every_policy_with_level_and_schema(analyzer: analyz
         "storage-credential-least-privilege",
         "storage-bucket-protected",
         "storage-tags",
+        "storage-access-logging",
+        "storage-access-logging-nonprod",
     } == set(policies)
-    assert policies["storage-tags"].enforcementLevel == analyzer_pb2.EnforcementLevel.Value("ADVISORY")
-    assert all(p.enforcementLevel == MANDATORY for n, p in policies.items() if n != "storage-tags")
+    advisory = {"storage-tags", "storage-access-logging-nonprod"}
+    assert all(policies[n].enforcementLevel == analyzer_pb2.EnforcementLevel.Value("ADVISORY") for n in advisory)
+    assert all(p.enforcementLevel == MANDATORY for n, p in policies.items() if n not in advisory)
     assert "maxDays" in policies["storage-lifecycle-soft-delete"].configSchema.properties
     assert "allowedOriginPattern" in policies["storage-cors-origins"].configSchema.properties
 

@@ -121,7 +121,20 @@ def _cloudflare_permission_groups(args: dict[str, Any]) -> dict[str, Any]:
     return {"accountId": args.get("accountId"), "name": args.get("name"), "results": results}
 
 
+FAKE_AWS_ACCOUNT_ID = "123456789012"
+
+
+def _aws_caller_identity(args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "accountId": FAKE_AWS_ACCOUNT_ID,
+        "arn": f"arn:aws:iam::{FAKE_AWS_ACCOUNT_ID}:user/deployer",
+        "userId": "AIDAFAKEDEPLOYER",
+        "id": FAKE_AWS_ACCOUNT_ID,
+    }
+
+
 INVOKE_RESULTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "aws:index/getCallerIdentity:getCallerIdentity": _aws_caller_identity,
     CLOUDFLARE_PERMISSION_GROUPS_LIST: _cloudflare_permission_groups,
 }
 """Invoke token -> result, for data-source lookups a provider component makes."""

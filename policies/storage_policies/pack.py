@@ -70,6 +70,7 @@ def _lifecycle(rule: Callable[[BucketView, list[Any], int], list[Finding]], defa
             return [
                 finding
                 for bucket in buckets
+                if bucket.is_app
                 for finding in rule(bucket, lifecycles_for(bucket, views), setting(config, bucket.environment, "maxDays", default_days))
             ]
 
@@ -91,7 +92,7 @@ def _per_bucket(rule: Callable[[BucketView], list[Finding]]):
 
 def _versioning(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     resources = list(args.resources)
-    buckets = [b for adapter in ADAPTERS for b in adapter.buckets(resources)]
+    buckets = [b for adapter in ADAPTERS for b in adapter.buckets(resources) if b.is_app]
     if buckets and all(b.versioning == "unavailable" for b in buckets):
         args.not_applicable("the provider has no object versioning (Cloudflare R2)")
     _report((f for b in buckets for f in checks.versioning_findings(b)), report_violation)
@@ -100,6 +101,23 @@ def _versioning(args: StackValidationArgs, report_violation: ReportViolation) ->
 def _adapter_rule(method: str):
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         _report(_all(args, lambda adapter, res, buckets: getattr(adapter, method)(res, buckets)), report_violation)
+
+    return validate
+
+
+def _access_logging(production: bool):
+    """Server access logging of app buckets: one rule, judged on production buckets by the
+    mandatory policy and on the others by the advisory one (a policy has one level)."""
+
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        def judge(adapter: Any, resources: list[Any], buckets: list[BucketView]) -> list[Finding] | None:
+            findings = adapter.access_logging_findings(resources, buckets)
+            if findings is None or not any(b.is_production == production for b in buckets):
+                return None
+            by_urn = {b.urn: b for b in buckets}
+            return [f for f in findings if f.urn in by_urn and by_urn[f.urn].is_production == production]
+
+        _report(_all(args, judge), report_violation)
 
     return validate
 
@@ -136,6 +154,17 @@ POLICIES: list[StackValidationPolicy] = [
     _policy("storage-versioning", "Versioning is on where the provider supports it (R2: not applicable).", _versioning),
     _policy("storage-no-public-access", "Buckets are private: no public ACL, no public policy, public access blocked.", _adapter_rule("public_access_findings")),
     _policy("storage-encryption-at-rest", "Default encryption at rest where the provider has a switch (AWS, B2).", _adapter_rule("encryption_findings")),
+    _policy(
+        "storage-access-logging",
+        "Production buckets write server access logs to a separate private log bucket where the provider has a switch (AWS).",
+        _access_logging(production=True),
+    ),
+    _policy(
+        "storage-access-logging-nonprod",
+        "Non-production buckets write server access logs where the provider has a switch (AWS; advisory).",
+        _access_logging(production=False),
+        level=EnforcementLevel.ADVISORY,
+    ),
     _policy("storage-tls-only", "AWS buckets deny requests that do not use TLS.", _adapter_rule("tls_findings")),
     _policy(
         "storage-credential-least-privilege",

@@ -2,7 +2,7 @@
 
 Declares: the bucket (protected when settings say so), versioning, public access block,
 BucketOwnerEnforced ownership, default encryption, a TLS-only bucket policy, CORS,
-lifecycle rules, and an IAM user whose only permission is the guide's statement on
+lifecycle rules, server access logging into a dedicated log bucket (`access_logs`), and an IAM user whose only permission is the guide's statement on
 this one bucket, with one access key per credential generation (at most two: IAM's limit,
 and all a rotation needs); the active one is exported. Optionally, the app's STORAGE_*
 values are also published as one Secrets Manager secret (`published_env`).
@@ -23,6 +23,7 @@ from infra.guide.lifecycle import (
     LifecyclePolicy,
 )
 from infra.guide.permissions import app_policy_document
+from infra.providers.aws.access_logs import AccessLogs
 from infra.providers.aws.documents import tls_only_bucket_policy
 from infra.providers.aws.published_env import publish_app_environment
 from infra.providers.aws.spec import iam_user_name, partition_for_region
@@ -114,6 +115,10 @@ class AwsStorage(StorageComponent):
                 parent=self, depends_on=[self.versioning] if self.versioning is not None else []
             ),
         )
+
+        self.access_logs: AccessLogs | None = None
+        if settings.options.access_logging:
+            self.access_logs = AccessLogs(self, name, settings, self.bucket, tags)
 
         self.user = aws.iam.User(
             f"{name}-app-user",

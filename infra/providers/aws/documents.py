@@ -24,3 +24,29 @@ def tls_only_bucket_policy(bucket: str, partition: str = "aws") -> dict[str, Any
             }
         ],
     }
+
+
+LOG_DELIVERY_SID = "AllowS3ServerAccessLogDelivery"
+
+
+def log_bucket_policy(log_bucket: str, source_bucket: str, account_id: str, prefix: str, partition: str = "aws") -> dict[str, Any]:
+    """The log bucket's policy: TLS only, and S3's log delivery service may write under `prefix`
+    only for `source_bucket` of this account (aws:SourceArn / aws:SourceAccount stop a confused
+    deputy: another account's bucket cannot log into ours)."""
+    from infra.providers.aws.spec import LOG_DELIVERY_PRINCIPAL
+
+    document = tls_only_bucket_policy(log_bucket, partition)
+    document["Statement"].append(
+        {
+            "Sid": LOG_DELIVERY_SID,
+            "Effect": "Allow",
+            "Principal": {"Service": LOG_DELIVERY_PRINCIPAL},
+            "Action": "s3:PutObject",
+            "Resource": f"{objects_arn(log_bucket, partition)[:-1]}{prefix}*",
+            "Condition": {
+                "ArnLike": {"aws:SourceArn": bucket_arn(source_bucket, partition)},
+                "StringEquals": {"aws:SourceAccount": account_id},
+            },
+        }
+    )
+    return document

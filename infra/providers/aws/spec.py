@@ -29,11 +29,33 @@ PUBLISH_SECRET = SettingKey(
     providers=frozenset({"aws"}),
 )
 
+ACCESS_LOGGING = SettingKey(
+    "accessLogging",
+    "boolean",
+    "aws only: server access logs of the bucket in a dedicated private log bucket, <bucket>-access-logs.",
+    default=True,
+    providers=frozenset({"aws"}),
+)
+
+ACCESS_LOG_DAYS = SettingKey(
+    "accessLogDays",
+    "integer",
+    "aws only: days access log files are kept in the log bucket before they expire.",
+    default=90,
+    providers=frozenset({"aws"}),
+)
+
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 _KMS_ARN = re.compile(r"^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key|alias)/[A-Za-z0-9/_+=,.@-]+$")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 IAM_USER_NAME_LIMIT = 64
+BUCKET_NAME_LIMIT = 63
+ACCESS_LOG_PREFIX = "s3-access/"
+"""Where S3 writes the app bucket's access log files in the log bucket; the log bucket's expiry
+rule is scoped to it, so no rule ever expires a whole bucket."""
+LOG_DELIVERY_PRINCIPAL = "logging.s3.amazonaws.com"
+MAX_ACCESS_LOG_DAYS = 3650
 ACCESS_KEYS_PER_USER = 2
 """IAM allows two access keys per user: exactly enough for the old and the new one while rotating."""
 
@@ -45,6 +67,9 @@ class AwsOptions:
     kms_key_arn: str | None = None
     publish_secret: bool = False
     """Publish the app's STORAGE_* values as one Secrets Manager secret (`secrets_manager_name`)."""
+    access_logging: bool = True
+    """Server access logs into `access_log_bucket_name` (S3 writes them; the app cannot read them)."""
+    access_log_days: int = 90
 
 
 def partition_for_region(region: str) -> str:
@@ -65,6 +90,20 @@ def iam_user_name(bucket: str) -> str:
     return f"{bucket[: IAM_USER_NAME_LIMIT - len(digest) - 5]}-{digest}-app"
 
 
+def derived_bucket_name(bucket: str, suffix: str) -> str:
+    """`<bucket>-<suffix>`, shortened with a hash of the bucket name past S3's 63 characters."""
+    name = f"{bucket}-{suffix}"
+    if len(name) <= BUCKET_NAME_LIMIT:
+        return name
+    digest = hashlib.sha256(bucket.encode()).hexdigest()[:8]
+    return f"{bucket[: BUCKET_NAME_LIMIT - len(suffix) - len(digest) - 2].rstrip('.-')}-{digest}-{suffix}"
+
+
+def access_log_bucket_name(bucket: str) -> str:
+    """The dedicated bucket receiving the app bucket's server access logs."""
+    return derived_bucket_name(bucket, "access-logs")
+
+
 def secrets_manager_name(bucket: str) -> str:
     """The Secrets Manager secret holding the app's STORAGE_* values: `<bucket>/storage-env`."""
     return f"{bucket}/storage-env"
@@ -75,7 +114,7 @@ class AwsSpec(ProviderSpec):
     display_name = "AWS S3"
     component = "infra.providers.aws.component:AwsStorage"
     versioning = VersioningSupport.SWITCH
-    option_keys = (KMS_KEY_ARN, PUBLISH_SECRET)
+    option_keys = (KMS_KEY_ARN, PUBLISH_SECRET, ACCESS_LOGGING, ACCESS_LOG_DAYS)
     credential_env = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
     endpoint_host_suffix = ".amazonaws.com"
     supports_adoption = True
@@ -115,7 +154,16 @@ class AwsSpec(ProviderSpec):
                 KMS_KEY_ARN.name,
                 f"{arn!r} is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<id>, or leave it empty for SSE-S3",
             )
-        return AwsOptions(kms_key_arn=arn or None, publish_secret=bool(values.get(PUBLISH_SECRET.name)))
+        days = values.get(ACCESS_LOG_DAYS.name)
+        if days is not None and not 1 <= days <= MAX_ACCESS_LOG_DAYS:
+            report.problem(ACCESS_LOG_DAYS.name, f"must be 1-{MAX_ACCESS_LOG_DAYS} days ({days} given)")
+        logging = values.get(ACCESS_LOGGING.name)
+        return AwsOptions(
+            kms_key_arn=arn or None,
+            publish_secret=bool(values.get(PUBLISH_SECRET.name)),
+            access_logging=ACCESS_LOGGING.default if logging is None else bool(logging),
+            access_log_days=days if days is not None else ACCESS_LOG_DAYS.default,
+        )
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
         ok = True

@@ -38,6 +38,7 @@ ENCRYPTION = (
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 )
+LOGGING = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
 INLINE_POLICIES = (
     "aws:iam/userPolicy:UserPolicy",
     "aws:iam/policy:Policy",
@@ -52,6 +53,7 @@ ATTACHMENTS = (
 )
 PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
 PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+LOGGING_FIX = "set raptscallions-storage:accessLogging to true (the component declares the log bucket)"
 PERMISSIONS_FIX = "the app credential may hold only the guide's permissions on this stack's bucket"
 
 
@@ -60,14 +62,38 @@ class AwsAdapter(Adapter):
 
     def buckets(self, resources: list[Any]) -> list[BucketView]:
         views = []
+        log_targets = {
+            target
+            for r in of_type(resources, *LOGGING)
+            if (target := self._log_target_urn(resources, r)) != self._bucket_urn(resources, r)
+        }
         for bucket in of_type(resources, *BUCKET_TYPES):
             tags = bucket.props.get("tags") or {}
             enabled = any(
                 (r.props.get("versioningConfiguration") or {}).get("status") == "Enabled"
                 for r in self._children(resources, VERSIONING, bucket)
             )
-            views.append(self.bucket_view(bucket, "bucket", "enabled" if enabled else "disabled", dict(tags)))
+            role = "access-logs" if bucket.urn in log_targets else "app"
+            views.append(self.bucket_view(bucket, "bucket", "enabled" if enabled else "disabled", dict(tags), role))
         return views
+
+    def access_logging_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
+        findings = []
+        by_urn = {b.urn: b for b in buckets}
+        for bucket in buckets:
+            if not bucket.is_app:
+                continue
+            targets = [self._log_target_urn(resources, r) for r in self._children(resources, LOGGING, self._by_urn(resources, bucket.urn))]
+            if not targets:
+                findings.append(Finding(bucket.urn, f"the {bucket.environment} bucket has no server access logging; {LOGGING_FIX}."))
+            elif not any(t in by_urn and t != bucket.urn for t in targets):
+                findings.append(
+                    Finding(bucket.urn, f"server access logs must go to a separate log bucket declared in this stack; {LOGGING_FIX}.")
+                )
+        return findings
+
+    def _log_target_urn(self, resources: list[Any], logging: Any) -> str | None:
+        return bucket_urn_of(resources, logging, "targetBucket", BUCKET_TYPES, "bucket")
 
     def cors(self, resources: list[Any]) -> list[CorsView]:
         return [
