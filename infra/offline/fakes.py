@@ -22,6 +22,10 @@ def _aws_bucket(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     return {"arn": f"arn:aws:s3:::{bucket}", "bucketRegionalDomainName": f"{bucket}.s3.amazonaws.com"}
 
 
+def _aws_role(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"arn": f"arn:aws:iam::123456789012:role{inputs.get('path', '/')}{inputs.get('name', name)}"}
+
+
 def _aws_user(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     return {"arn": f"arn:aws:iam::123456789012:user{inputs.get('path', '/')}{inputs.get('name', name)}"}
 
@@ -71,6 +75,7 @@ RESOURCE_OUTPUTS: dict[str, ComputedOutputs] = {
     "aws:iam/accessKey:AccessKey": _aws_access_key,
     "aws:s3/bucket:Bucket": _aws_bucket,
     "aws:iam/user:User": _aws_user,
+    "aws:iam/role:Role": _aws_role,
     "digitalocean:index/spacesBucket:SpacesBucket": _spaces_bucket,
     "digitalocean:index/spacesKey:SpacesKey": _spaces_key,
     "cloudflare:index/r2Bucket:R2Bucket": _r2_bucket,

@@ -92,7 +92,7 @@ def _per_bucket(rule: Callable[[BucketView], list[Finding]]):
 
 def _versioning(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     resources = list(args.resources)
-    buckets = [b for adapter in ADAPTERS for b in adapter.buckets(resources) if b.is_app]
+    buckets = [b for adapter in ADAPTERS for b in adapter.buckets(resources) if b.role != "access-logs"]
     if buckets and all(b.versioning == "unavailable" for b in buckets):
         args.not_applicable("the provider has no object versioning (Cloudflare R2)")
     _report((f for b in buckets for f in checks.versioning_findings(b)), report_violation)
@@ -164,6 +164,11 @@ POLICIES: list[StackValidationPolicy] = [
         "Non-production buckets write server access logs where the provider has a switch (AWS; advisory).",
         _access_logging(production=False),
         level=EnforcementLevel.ADVISORY,
+    ),
+    _policy(
+        "storage-replication",
+        "A configured replica is in the stack and versioned, and its role holds exactly S3 replication's permissions on the two buckets (AWS).",
+        _adapter_rule("replication_findings"),
     ),
     _policy("storage-tls-only", "AWS buckets deny requests that do not use TLS.", _adapter_rule("tls_findings")),
     _policy(

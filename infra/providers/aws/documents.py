@@ -50,3 +50,57 @@ def log_bucket_policy(log_bucket: str, source_bucket: str, account_id: str, pref
         }
     )
     return document
+
+
+REPLICATION_SERVICE = "s3.amazonaws.com"
+REPLICATION_SOURCE_BUCKET_ACTIONS = ("s3:GetReplicationConfiguration", "s3:ListBucket")
+REPLICATION_SOURCE_OBJECT_ACTIONS = (
+    "s3:GetObjectVersionForReplication",
+    "s3:GetObjectVersionAcl",
+    "s3:GetObjectVersionTagging",
+)
+REPLICATION_REPLICA_OBJECT_ACTIONS = ("s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags")
+
+
+def replication_trust_policy(account_id: str) -> dict[str, Any]:
+    """Only S3, acting for this account's buckets, may assume the replication role."""
+    return {
+        "Version": IAM_POLICY_VERSION,
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": REPLICATION_SERVICE},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        ],
+    }
+
+
+def replication_role_policy(source: str, replica: str, partition: str = "aws") -> dict[str, Any]:
+    """Exactly what S3 replication needs (AWS's "Setting up permissions" for live replication),
+    on exactly the two buckets: read the source's configuration and object versions, write
+    replicas (objects, delete markers, tags) into the replica."""
+    return {
+        "Version": IAM_POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": "ReadSourceBucket",
+                "Effect": "Allow",
+                "Action": list(REPLICATION_SOURCE_BUCKET_ACTIONS),
+                "Resource": [bucket_arn(source, partition)],
+            },
+            {
+                "Sid": "ReadSourceObjectVersions",
+                "Effect": "Allow",
+                "Action": list(REPLICATION_SOURCE_OBJECT_ACTIONS),
+                "Resource": [objects_arn(source, partition)],
+            },
+            {
+                "Sid": "WriteReplicaObjects",
+                "Effect": "Allow",
+                "Action": list(REPLICATION_REPLICA_OBJECT_ACTIONS),
+                "Resource": [objects_arn(replica, partition)],
+            },
+        ],
+    }

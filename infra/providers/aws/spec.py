@@ -45,6 +45,14 @@ ACCESS_LOG_DAYS = SettingKey(
     providers=frozenset({"aws"}),
 )
 
+REPLICA_REGION = SettingKey(
+    "awsReplicaRegion",
+    "string",
+    "aws only: replicate every object to a versioned replica bucket, <bucket>-replica, in this region; empty: none.",
+    default="",
+    providers=frozenset({"aws"}),
+)
+
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 _KMS_ARN = re.compile(r"^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key|alias)/[A-Za-z0-9/_+=,.@-]+$")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -70,6 +78,8 @@ class AwsOptions:
     access_logging: bool = True
     """Server access logs into `access_log_bucket_name` (S3 writes them; the app cannot read them)."""
     access_log_days: int = 90
+    replica_region: str | None = None
+    """Where `replica_bucket_name` lives; None: no replication."""
 
 
 def partition_for_region(region: str) -> str:
@@ -104,6 +114,20 @@ def access_log_bucket_name(bucket: str) -> str:
     return derived_bucket_name(bucket, "access-logs")
 
 
+def replica_bucket_name(bucket: str) -> str:
+    """The replica bucket in `awsReplicaRegion`."""
+    return derived_bucket_name(bucket, "replica")
+
+
+def replication_role_name(bucket: str) -> str:
+    """The IAM role S3 assumes to replicate: `<bucket>-replication`, within IAM's 64 characters."""
+    name = f"{bucket}-replication"
+    if len(name) <= IAM_USER_NAME_LIMIT:
+        return name
+    digest = hashlib.sha256(bucket.encode()).hexdigest()[:8]
+    return f"{bucket[: IAM_USER_NAME_LIMIT - len(digest) - 13]}-{digest}-replication"
+
+
 def secrets_manager_name(bucket: str) -> str:
     """The Secrets Manager secret holding the app's STORAGE_* values: `<bucket>/storage-env`."""
     return f"{bucket}/storage-env"
@@ -114,7 +138,7 @@ class AwsSpec(ProviderSpec):
     display_name = "AWS S3"
     component = "infra.providers.aws.component:AwsStorage"
     versioning = VersioningSupport.SWITCH
-    option_keys = (KMS_KEY_ARN, PUBLISH_SECRET, ACCESS_LOGGING, ACCESS_LOG_DAYS)
+    option_keys = (KMS_KEY_ARN, PUBLISH_SECRET, ACCESS_LOGGING, ACCESS_LOG_DAYS, REPLICA_REGION)
     credential_env = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
     endpoint_host_suffix = ".amazonaws.com"
     supports_adoption = True
@@ -158,7 +182,17 @@ class AwsSpec(ProviderSpec):
         if days is not None and not 1 <= days <= MAX_ACCESS_LOG_DAYS:
             report.problem(ACCESS_LOG_DAYS.name, f"must be 1-{MAX_ACCESS_LOG_DAYS} days ({days} given)")
         logging = values.get(ACCESS_LOGGING.name)
+        replica = values.get(REPLICA_REGION.name) or ""
+        if replica and not _REGION.match(replica):
+            report.problem(REPLICA_REGION.name, f"{replica!r} is not an AWS region name such as us-west-2; leave it empty for no replica")
+        elif replica and arn:
+            report.problem(
+                REPLICA_REGION.name,
+                "cannot be combined with awsKmsKeyArn yet: SSE-KMS objects replicate only with a KMS key in the replica's "
+                "region, which this package does not declare; use SSE-S3 (empty awsKmsKeyArn) or no replica",
+            )
         return AwsOptions(
+            replica_region=replica or None,
             kms_key_arn=arn or None,
             publish_secret=bool(values.get(PUBLISH_SECRET.name)),
             access_logging=ACCESS_LOGGING.default if logging is None else bool(logging),
@@ -188,7 +222,24 @@ class AwsSpec(ProviderSpec):
                 f"is in region {match.group(2)} but the bucket is in {region}; S3 needs a KMS key in the bucket's region",
             )
             ok = False
+        replica = getattr(options, "replica_region", None)
+        if replica and replica == region:
+            report.problem(
+                REPLICA_REGION.name,
+                f"is {replica}, the bucket's own region; a replica protects against a regional outage only in "
+                "another region, e.g. us-west-2",
+            )
+            ok = False
         return Location(region=region, endpoint=None) if ok else None
+
+    def check_versioning(self, options: Any, versioning: bool, report: Report) -> None:
+        """S3 replication needs versioning on the source and the replica."""
+        if getattr(options, "replica_region", None) and not versioning:
+            report.problem(
+                REPLICA_REGION.name,
+                "needs versioning: S3 replicates only from and to versioned buckets; set versioning to true or "
+                "remove awsReplicaRegion",
+            )
 
     def bucket_name_warning(self, name: str) -> str | None:
         """Dots break TLS for virtual-hosted URLs, which the app uses on AWS."""

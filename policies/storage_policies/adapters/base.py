@@ -53,6 +53,10 @@ class Adapter(ABC):
         """App buckets without server access logging; None where the provider has no switch."""
         return None
 
+    def replication_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding] | None:
+        """None where the stack configures no replication (or the provider has none)."""
+        return None
+
     def tls_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding] | None:
         """None where the provider serves HTTPS only and has no policy to check."""
         return None
