@@ -64,6 +64,7 @@ def test_analyzer_info_lists_every_policy_with_level_and_schema(analyzer: analyz
         "storage-tags",
         "storage-access-logging",
         "storage-access-logging-nonprod",
+        "storage-replication",
     } == set(policies)
     advisory = {"storage-tags", "storage-access-logging-nonprod"}
     assert all(policies[n].enforcementLevel == analyzer_pb2.EnforcementLevel.Value("ADVISORY") for n in advisory)
