@@ -65,8 +65,9 @@ def test_analyzer_info_lists_every_policy_with_level_and_schema(analyzer: analyz
         "storage-access-logging",
         "storage-access-logging-nonprod",
         "storage-replication",
+        "storage-credential-age",
     } == set(policies)
-    advisory = {"storage-tags", "storage-access-logging-nonprod"}
+    advisory = {"storage-tags", "storage-access-logging-nonprod", "storage-credential-age"}
     assert all(policies[n].enforcementLevel == analyzer_pb2.EnforcementLevel.Value("ADVISORY") for n in advisory)
     assert all(p.enforcementLevel == MANDATORY for n, p in policies.items() if n not in advisory)
     assert "maxDays" in policies["storage-lifecycle-soft-delete"].configSchema.properties

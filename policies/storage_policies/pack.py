@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
 from typing import Any
 
 from pulumi_policy import EnforcementLevel, ReportViolation, StackValidationArgs, StackValidationPolicy
@@ -11,7 +12,7 @@ from infra.guide.lifecycle import DEFAULT_ABORT_MULTIPART_DAYS, DEFAULT_SOFT_DEL
 from storage_policies import checks
 from storage_policies.adapters import ADAPTERS
 from storage_policies.adapters.base import lifecycles_for
-from storage_policies.config import days_schema, origin_schema, setting
+from storage_policies.config import days_schema, max_age_schema, origin_schema, setting
 from storage_policies.views import BucketView, Finding
 
 PACK_NAME = "raptscallions-storage"
@@ -122,6 +123,23 @@ def _access_logging(production: bool):
     return validate
 
 
+COMPONENT_PREFIX = "raptscallions:storage:"
+DEFAULT_CREDENTIAL_MAX_AGE_DAYS = 90
+
+
+def _credential_age(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """Judged on the storage components, which record the active generation's name."""
+    config = args.get_config()
+    today = datetime.now(timezone.utc).date()
+    components = [r for r in args.resources if r.resource_type.startswith(COMPONENT_PREFIX)]
+    dated = [c for c in components if checks.generation_date(str(c.props.get("activeCredential") or ""))]
+    if not dated:
+        args.not_applicable("no active credential generation is named by a date (e.g. 2026-11)")
+    for component in dated:
+        max_days = setting(config, str(component.props.get("environment") or ""), "maxAgeDays", DEFAULT_CREDENTIAL_MAX_AGE_DAYS)
+        _report(checks.credential_age_findings(component.urn, str(component.props["activeCredential"]), max_days, today), report_violation)
+
+
 def _policy(name: str, description: str, validate: Any, level: EnforcementLevel = MANDATORY, schema: Any = None) -> StackValidationPolicy:
     return StackValidationPolicy(name=name, description=description, validate=validate, enforcement_level=level, config_schema=schema)
 
@@ -177,5 +195,12 @@ POLICIES: list[StackValidationPolicy] = [
         _adapter_rule("credential_findings"),
     ),
     _policy("storage-bucket-protected", "Production buckets are protected from deletion (`protect`).", _per_bucket(checks.protection_findings)),
+    _policy(
+        "storage-credential-age",
+        "The app credential in use is rotated within the configured days (default 90), dated by its generation name (advisory).",
+        _credential_age,
+        level=EnforcementLevel.ADVISORY,
+        schema=max_age_schema(DEFAULT_CREDENTIAL_MAX_AGE_DAYS),
+    ),
     _policy("storage-tags", "Buckets carry tags (advisory).", _per_bucket(checks.tag_findings), level=EnforcementLevel.ADVISORY),
 ]
