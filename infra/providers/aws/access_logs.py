@@ -5,7 +5,7 @@ that is as locked down as the app bucket: private (public access block, BucketOw
 so delivery is granted by bucket policy, not ACL), TLS only, SSE-S3 (server access log
 delivery does not support an SSE-KMS default on the destination), protected like the app
 bucket and never `force_destroy`. Log files under `ACCESS_LOG_PREFIX` expire after
-`accessLogDays`. The app's IAM user gets no permission on it: its policy names only the
+`accessLogDays`; unfinished uploads are aborted as in the app bucket. The app's IAM user gets no permission on it: its policy names only the
 app bucket.
 """
 
@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
+from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID
 from infra.providers.aws.documents import log_bucket_policy
 from infra.providers.aws.spec import ACCESS_LOG_PREFIX, access_log_bucket_name, partition_for_region
 from infra.settings.model import Settings
@@ -95,7 +96,15 @@ class AccessLogs:
                     status="Enabled",
                     filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=ACCESS_LOG_PREFIX),
                     expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=settings.options.access_log_days),
-                )
+                ),
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id=ABORT_MULTIPART_RULE_ID,
+                    status="Enabled",
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),
+                    abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                        days_after_initiation=settings.lifecycle.abort_multipart_days
+                    ),
+                ),
             ],
             opts=child,
         )
