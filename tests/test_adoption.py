@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.policy_support import app_part
 from infra.offline.harness import run_plan
 from infra.plan import plan_as_dict, render_text
 from infra.providers import registry
@@ -33,7 +34,7 @@ def test_adopting_imports_only_the_bucket_with_the_providers_id(stack: str) -> N
     bucket_type, import_id = BUCKETS[stack]
     plan = run_plan(stack, config_overrides={"adoptExistingBucket": True, **ADOPT_SETTINGS.get(stack, {})})
     assert plan.error is None, plan.error
-    bucket = plan.one(bucket_type)
+    bucket = app_part(plan).one(bucket_type)
     assert bucket.import_id == import_id
     assert bucket.protect is True, "an adopted bucket is protected like a created one"
     assert [r.name for r in plan.resources if r.import_id] == [bucket.name]
@@ -53,7 +54,7 @@ def test_shipped_stacks_create_their_bucket(stack: str) -> None:
 def test_r2_import_id_names_the_jurisdiction_and_the_hint_is_left_out() -> None:
     plan = run_plan("staging", config_overrides={"adoptExistingBucket": True, "r2Jurisdiction": "eu"})
     assert plan.error is None, plan.error
-    bucket = plan.one("cloudflare:index/r2Bucket:R2Bucket")
+    bucket = app_part(plan).one("cloudflare:index/r2Bucket:R2Bucket")
     assert bucket.import_id == f"{ACCOUNT}/raptscallions-staging/eu"
     assert bucket.inputs["jurisdiction"] == "eu"
     assert "location" not in bucket.inputs, "R2 places a bucket once; an adopted bucket keeps its location"

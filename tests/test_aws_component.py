@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.policy_support import app_part
 from infra.guide import contract
 from infra.guide.lifecycle import LifecyclePolicy, s3_lifecycle_configuration
 from infra.guide.permissions import app_policy_document
@@ -17,7 +18,7 @@ S3 = "aws:s3/"
 
 
 def by_type(plan: Plan, type_name: str):
-    return plan.one(type_name).inputs
+    return app_part(plan).one(type_name).inputs
 
 
 def test_declares_exactly_the_guides_resources(prod_plan: Plan) -> None:
@@ -36,18 +37,26 @@ def test_declares_exactly_the_guides_resources(prod_plan: Plan) -> None:
             "aws:iam/user:User",
             "aws:iam/userPolicy:UserPolicy",
             "aws:iam/accessKey:AccessKey",
+            # server access logging (tests/test_aws_access_logs.py): the log bucket and its hardening
+            "aws:s3/bucket:Bucket",
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "aws:s3/bucketPolicy:BucketPolicy",
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+            "aws:s3/bucketLogging:BucketLogging",
         ]
     )
 
 
 def test_children_are_parented_to_the_component(prod_plan: Plan) -> None:
-    component = prod_plan.one("raptscallions:storage:AwsStorage")
+    component = app_part(prod_plan).one("raptscallions:storage:AwsStorage")
     children = [r for r in prod_plan.resources if r is not component]
     assert all(r.parent == component.urn for r in children)
 
 
 def test_bucket_is_private_protected_and_in_the_region(prod_plan: Plan) -> None:
-    bucket = prod_plan.one("aws:s3/bucket:Bucket")
+    bucket = app_part(prod_plan).one("aws:s3/bucket:Bucket")
     assert bucket.protect is True
     assert bucket.inputs["bucket"] == BUCKET
     assert bucket.inputs["region"] == "us-east-1"
@@ -98,13 +107,13 @@ def test_kms_key_switches_to_sse_kms_with_bucket_key() -> None:
 
 
 def test_bucket_policy_denies_insecure_transport(prod_plan: Plan) -> None:
-    policy_resource = prod_plan.one("aws:s3/bucketPolicy:BucketPolicy")
+    policy_resource = app_part(prod_plan).one("aws:s3/bucketPolicy:BucketPolicy")
     policy = json.loads(policy_resource.inputs["policy"])
     [statement] = policy["Statement"]
     assert statement["Effect"] == "Deny" and statement["Principal"] == "*" and statement["Action"] == "s3:*"
     assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert statement["Resource"] == [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]
-    block = prod_plan.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+    block = app_part(prod_plan).one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
     assert block.urn in policy_resource.dependencies
 
 
@@ -121,16 +130,16 @@ def test_cors_rule_is_the_shared_rule(prod_plan: Plan) -> None:
 
 
 def test_lifecycle_rules_are_the_shared_rules(prod_plan: Plan) -> None:
-    lifecycle = prod_plan.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+    lifecycle = app_part(prod_plan).one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
     assert pulumi_rules_as_s3_api(lifecycle.inputs["rules"]) == s3_lifecycle_configuration(LifecyclePolicy())
-    versioning = prod_plan.one("aws:s3/bucketVersioning:BucketVersioning")
+    versioning = app_part(prod_plan).one("aws:s3/bucketVersioning:BucketVersioning")
     assert versioning.urn in lifecycle.dependencies
 
 
 def test_versioning_off_drops_versioning_and_version_cleanup() -> None:
     plan = run_plan("prod", config_overrides={"versioning": "false"})
     assert plan.of_type("aws:s3/bucketVersioning:BucketVersioning") == []
-    rules = plan.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    rules = app_part(plan).one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
     assert [r["id"] for r in rules] == ["cleanup-soft-deleted", "cleanup-incomplete-uploads"]
 
 
@@ -182,4 +191,4 @@ def test_app_settings_flow_to_outputs() -> None:
 
 def test_protect_false_is_honoured_outside_prod() -> None:
     plan = run_plan("prod", config_overrides={"protect": "false", "environment": "staging"})
-    assert plan.one("aws:s3/bucket:Bucket").protect is False
+    assert app_part(plan).one("aws:s3/bucket:Bucket").protect is False

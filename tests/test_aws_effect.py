@@ -126,3 +126,27 @@ def test_rendered_cors_and_lifecycle_apply_and_read_back_equal(world: World, pro
     assert s3.get_bucket_cors(Bucket=BUCKET)["CORSRules"] == cors["CORSRules"]
     stored = s3.get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]
     assert {rule["ID"]: rule for rule in stored} == {rule["ID"]: rule for rule in lifecycle["Rules"]}
+
+
+def test_app_user_cannot_read_or_write_the_access_log_bucket(world: World, prod_plan: Plan) -> None:
+    """The declared app policy names only the app bucket, and the log bucket's log-delivery grant
+    (applied as declared; its TLS-only statement is left out because moto speaks plain http and
+    would deny everything) gives the app credential nothing."""
+    [log_bucket] = [r.inputs["bucket"] for r in prod_plan.resources if r.type == "aws:s3/bucket:Bucket" and r.inputs["bucket"] != BUCKET]
+    [log_policy] = [
+        json.loads(r.inputs["policy"])
+        for r in prod_plan.resources
+        if r.type == "aws:s3/bucketPolicy:BucketPolicy" and log_bucket in r.inputs["policy"]
+    ]
+    delivery_only = {**log_policy, "Statement": [s for s in log_policy["Statement"] if s["Effect"] == "Allow"]}
+    assert len(delivery_only["Statement"]) == 1
+    admin = world.admin_s3
+    admin.create_bucket(Bucket=log_bucket)
+    admin.put_object(Bucket=log_bucket, Key="s3-access/2026-12-02-14-00-00-ABC", Body=b"GET /uploads/a.txt 200")
+    admin.put_bucket_policy(Bucket=log_bucket, Policy=json.dumps(delivery_only))
+    s3 = world.app_s3
+    assert error_code(s3.get_object, Bucket=log_bucket, Key="s3-access/2026-12-02-14-00-00-ABC") == "AccessDenied"
+    assert error_code(s3.list_objects_v2, Bucket=log_bucket) == "AccessDenied"
+    assert error_code(s3.put_object, Bucket=log_bucket, Key="s3-access/forged", Body=b"x") == "AccessDenied"
+    assert error_code(s3.delete_object, Bucket=log_bucket, Key="s3-access/2026-12-02-14-00-00-ABC") == "AccessDenied"
+    assert admin.get_object(Bucket=log_bucket, Key="s3-access/2026-12-02-14-00-00-ABC")["Body"].read() == b"GET /uploads/a.txt 200"

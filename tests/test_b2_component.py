@@ -33,7 +33,7 @@ def plan() -> Plan:
 def test_declares_the_bucket_and_one_key_under_the_component(plan: Plan) -> None:
     assert sorted(r.type for r in plan.resources) == sorted([COMPONENT, B2_BUCKET, B2_APPLICATION_KEY])
     component = plan.one(COMPONENT)
-    assert component.inputs == {"environment": "staging", "provider": "backblaze"}
+    assert component.inputs == {"environment": "staging", "provider": "backblaze", "activeCredential": "default"}
     assert all(r.parent == component.urn for r in plan.resources if r is not component)
 
 

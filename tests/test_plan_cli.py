@@ -99,7 +99,8 @@ def test_policy_violation_fails_the_plan_with_the_verdict(tmp_path: Path) -> Non
     assert "[mandatory] storage-bucket-protected: aws:s3/bucket:Bucket  storage-bucket" in result.stdout
     assert "raptscallions-storage:protect" in result.stdout
     verdicts = json.loads(run_plan_cli("--stack", "broken", "--project-dir", str(project), "--json").stdout)["policyVerdicts"]
-    assert [(v["policy"], v["level"]) for v in verdicts] == [("storage-bucket-protected", "mandatory")]
+    # the app bucket and its access-log bucket
+    assert [(v["policy"], v["level"]) for v in verdicts] == [("storage-bucket-protected", "mandatory")] * 2
 
 
 def test_shipped_prod_plan_passes_every_policy() -> None:

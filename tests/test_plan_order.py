@@ -12,6 +12,7 @@ import sys
 
 import pytest
 
+from tests.policy_support import app_part
 from infra.offline.harness import DeclaredResource, Plan, in_declaration_order
 from infra.offline.stack_files import PROJECT_ROOT
 
@@ -37,7 +38,7 @@ def test_two_runs_with_different_hash_seeds_print_the_same_plan(stack: str) -> N
 def test_the_aws_tree_follows_the_components_source_order(prod_plan: Plan) -> None:
     source = (PROJECT_ROOT / "infra/providers/aws/component.py").read_text()
     declared = [name for name in re.findall(r"aws\.(?:s3|iam)\.([A-Z]\w*)\(", source) if not name.endswith("Args")]
-    children = [r.type.rsplit(":", 1)[1] for r in prod_plan.resources if r.type.startswith("aws:")]
+    children = [r.type.rsplit(":", 1)[1] for r in app_part(prod_plan).resources if r.type.startswith("aws:")]
     assert children == declared
 
 

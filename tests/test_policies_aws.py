@@ -176,8 +176,9 @@ def test_managed_policy_attachment_is_refused(prod_plan: Plan) -> None:
 
 def test_prod_bucket_must_be_protected() -> None:
     plan = run_plan("prod", config_overrides={"protect": "false"})
-    [message] = only(violations(plan), "storage-bucket-protected")
-    assert "raptscallions-storage:protect" in message
+    messages = only(violations(plan), "storage-bucket-protected")
+    assert len(messages) == 2  # the app bucket and its access-log bucket
+    assert all("raptscallions-storage:protect" in message for message in messages)
     staging = run_plan("prod", config_overrides={"protect": "false", "environment": "staging"})
     assert "storage-bucket-protected" not in violations(staging)
 

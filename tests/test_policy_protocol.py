@@ -62,9 +62,14 @@ def test_analyzer_info_lists_every_policy_with_level_and_schema(analyzer: analyz
         "storage-credential-least-privilege",
         "storage-bucket-protected",
         "storage-tags",
+        "storage-access-logging",
+        "storage-access-logging-nonprod",
+        "storage-replication",
+        "storage-credential-age",
     } == set(policies)
-    assert policies["storage-tags"].enforcementLevel == analyzer_pb2.EnforcementLevel.Value("ADVISORY")
-    assert all(p.enforcementLevel == MANDATORY for n, p in policies.items() if n != "storage-tags")
+    advisory = {"storage-tags", "storage-access-logging-nonprod", "storage-credential-age"}
+    assert all(policies[n].enforcementLevel == analyzer_pb2.EnforcementLevel.Value("ADVISORY") for n in advisory)
+    assert all(p.enforcementLevel == MANDATORY for n, p in policies.items() if n not in advisory)
     assert "maxDays" in policies["storage-lifecycle-soft-delete"].configSchema.properties
     assert "allowedOriginPattern" in policies["storage-cors-origins"].configSchema.properties
 
@@ -84,8 +89,9 @@ def test_broken_stack_gets_the_same_diagnostics_as_in_process(analyzer: analyzer
     remote = over_grpc(analyzer, plan)
     assert {v.policy for v in remote} == {"storage-bucket-protected", "storage-lifecycle-soft-delete", "storage-versioning"}
     assert all(v.level == "mandatory" for v in remote)
-    bucket_urn = plan.one("aws:s3/bucket:Bucket").urn
-    assert all(v.urn == bucket_urn for v in remote)
+    app_bucket, log_bucket = (r.urn for r in plan.of_type("aws:s3/bucket:Bucket"))
+    assert all(v.urn == app_bucket for v in remote if v.policy != "storage-bucket-protected")
+    assert {v.urn for v in remote if v.policy == "storage-bucket-protected"} == {app_bucket, log_bucket}
     assert sorted(remote, key=str) == sorted(analyze_plan(plan), key=str)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.policy_support import app_part
 from infra.offline.harness import Plan, run_plan
 from infra.providers import registry
 
@@ -46,7 +47,7 @@ def test_every_provider_with_a_component_is_covered() -> None:
 @pytest.mark.parametrize("provider", list(PROD))
 def test_prod_bucket_is_protected_and_never_force_destroyed(provider: str) -> None:
     plan = prod_plan_of(provider)
-    bucket = plan.one(PROD[provider][2])
+    bucket = app_part(plan).one(PROD[provider][2])
     assert bucket.protect is True
     assert bucket.inputs.get("forceDestroy") in (None, False)
     assert force_destroy_requests(plan) == []
@@ -56,7 +57,7 @@ def test_prod_bucket_is_protected_and_never_force_destroyed(provider: str) -> No
 @pytest.mark.parametrize("provider", list(PROD))
 def test_protect_off_unprotects_but_still_never_force_destroys(provider: str) -> None:
     plan = prod_plan_of(provider, environment="dev", protect=False)
-    assert plan.one(PROD[provider][2]).protect is False
+    assert app_part(plan).one(PROD[provider][2]).protect is False
     assert force_destroy_requests(plan) == [], "a teardown must fail on a bucket that still holds data"
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.policy_support import app_part
 from infra.guide.cors import CorsRule, s3_cors_configuration
 from infra.guide.permissions import app_policy_document
 from infra.offline.harness import Plan
@@ -45,7 +46,7 @@ class App:
 @pytest.fixture(scope="module")
 def app(rgw: Rgw, prod_plan: Plan) -> App:
     """The prod bucket (admin-owned) and an app user holding the declared inline policy."""
-    declared = json.loads(prod_plan.one("aws:iam/userPolicy:UserPolicy").inputs["policy"])
+    declared = json.loads(app_part(prod_plan).one("aws:iam/userPolicy:UserPolicy").inputs["policy"])
     assert declared == app_policy_document(BUCKET)
     rgw.create_bucket(BUCKET)
     other = rgw.create_bucket(unique_bucket("someone-elses"))
@@ -145,7 +146,7 @@ def test_listing_all_buckets_shows_the_app_nothing(app: App) -> None:
 )
 def test_app_can_upload_with_the_declared_public_access_block(rgw: Rgw, prod_plan: Plan) -> None:
     bucket = rgw.create_bucket(unique_bucket("blocked"))
-    block = prod_plan.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs
+    block = app_part(prod_plan).one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs
     names = ("blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets")
     configuration = {name[0].upper() + name[1:]: block[name] for name in names}
     rgw.client().put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=configuration)
@@ -161,7 +162,7 @@ def test_app_can_upload_with_the_declared_public_access_block(rgw: Rgw, prod_pla
 )
 def test_declared_tls_only_policy_refuses_plain_http(rgw: Rgw, prod_plan: Plan) -> None:
     bucket = rgw.create_bucket(unique_bucket("tls-only"))
-    declared = json.loads(prod_plan.one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+    declared = json.loads(app_part(prod_plan).one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
     assert declared == tls_only_bucket_policy(BUCKET)
     rgw.client().put_bucket_policy(Bucket=bucket, Policy=json.dumps(tls_only_bucket_policy(bucket)))
     credential = rgw.restricted_user(f"{bucket}-app", app_policy_document(bucket))
@@ -176,7 +177,7 @@ def rendered_cors(stack: str) -> dict[str, Any]:
     declared rule is the guide's (tests/test_aws_component.py), for the stack's origins."""
     plan = shipped_plan(stack)
     if stack == "spaces-staging":
-        cors = plan.one("digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration")
+        cors = app_part(plan).one("digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration")
         return s3_cors_from_spaces_rules(cors.inputs["corsRules"])
     return s3_cors_configuration(CorsRule(allowed_origins=tuple(plan.outputs["corsAllowedOrigins"])))
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.policy_support import app_part
 from infra.guide.lifecycle import LifecyclePolicy, s3_lifecycle_configuration
 from infra.offline.harness import Plan, run_plan
 from infra.providers.digitalocean.documents import s3_lifecycle_from_spaces_rules
@@ -50,11 +51,11 @@ DEADLINE_SECONDS = 150
 
 
 def aws_lifecycle(plan: Plan) -> dict[str, Any]:
-    return pulumi_rules_as_s3_api(plan.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"])
+    return pulumi_rules_as_s3_api(app_part(plan).one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"])
 
 
 def spaces_lifecycle(plan: Plan) -> dict[str, Any]:
-    return s3_lifecycle_from_spaces_rules(plan.one("digitalocean:index/spacesBucket:SpacesBucket").inputs["lifecycleRules"])
+    return s3_lifecycle_from_spaces_rules(app_part(plan).one("digitalocean:index/spacesBucket:SpacesBucket").inputs["lifecycleRules"])
 
 
 STACKS: dict[str, tuple[str, Callable[[Plan], dict[str, Any]]]] = {

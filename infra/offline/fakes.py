@@ -22,6 +22,10 @@ def _aws_bucket(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     return {"arn": f"arn:aws:s3:::{bucket}", "bucketRegionalDomainName": f"{bucket}.s3.amazonaws.com"}
 
 
+def _aws_role(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"arn": f"arn:aws:iam::123456789012:role{inputs.get('path', '/')}{inputs.get('name', name)}"}
+
+
 def _aws_user(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     return {"arn": f"arn:aws:iam::123456789012:user{inputs.get('path', '/')}{inputs.get('name', name)}"}
 
@@ -71,6 +75,7 @@ RESOURCE_OUTPUTS: dict[str, ComputedOutputs] = {
     "aws:iam/accessKey:AccessKey": _aws_access_key,
     "aws:s3/bucket:Bucket": _aws_bucket,
     "aws:iam/user:User": _aws_user,
+    "aws:iam/role:Role": _aws_role,
     "digitalocean:index/spacesBucket:SpacesBucket": _spaces_bucket,
     "digitalocean:index/spacesKey:SpacesKey": _spaces_key,
     "cloudflare:index/r2Bucket:R2Bucket": _r2_bucket,
@@ -121,7 +126,20 @@ def _cloudflare_permission_groups(args: dict[str, Any]) -> dict[str, Any]:
     return {"accountId": args.get("accountId"), "name": args.get("name"), "results": results}
 
 
+FAKE_AWS_ACCOUNT_ID = "123456789012"
+
+
+def _aws_caller_identity(args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "accountId": FAKE_AWS_ACCOUNT_ID,
+        "arn": f"arn:aws:iam::{FAKE_AWS_ACCOUNT_ID}:user/deployer",
+        "userId": "AIDAFAKEDEPLOYER",
+        "id": FAKE_AWS_ACCOUNT_ID,
+    }
+
+
 INVOKE_RESULTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "aws:index/getCallerIdentity:getCallerIdentity": _aws_caller_identity,
     CLOUDFLARE_PERMISSION_GROUPS_LIST: _cloudflare_permission_groups,
 }
 """Invoke token -> result, for data-source lookups a provider component makes."""

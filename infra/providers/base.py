@@ -32,8 +32,9 @@ class StorageComponent(pulumi.ComponentResource):
 
 def component_props(settings: Settings) -> dict[str, str]:
     """What a storage component records about itself, so policies know the environment
-    even for providers whose buckets take no tags."""
-    return {"environment": settings.environment, "provider": settings.provider}
+    even for providers whose buckets take no tags, and which credential generation the app
+    uses (its name may date it: `storage-credential-age`)."""
+    return {"environment": settings.environment, "provider": settings.provider, "activeCredential": settings.active_credential}
 
 
 def bucket_options(parent: pulumi.Resource, settings: Settings) -> pulumi.ResourceOptions:

@@ -69,6 +69,9 @@ class ProviderSpec(ABC):
         """Why the provider cannot hold these credential generations at once, or None."""
         return None
 
+    def check_versioning(self, options: Any, versioning: bool, report: Report) -> None:
+        """Report provider options that need versioning when `versioning` is off (AWS replication)."""
+
     def check_adoption(self, options: Any, report: Report) -> None:
         """Report what else adopting needs on this provider (e.g. B2's bucket id); called only
         when `adoptExistingBucket` is on."""

@@ -120,6 +120,8 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
     location = spec.resolve_location(values[k.REGION.name] or "", values[k.ENDPOINT.name] or "", options, report)
     if adopt:
         spec.check_adoption(options, report)
+    if values.get(k.VERSIONING.name) is not None:
+        spec.check_versioning(options, bool(values[k.VERSIONING.name]), report)
     if report.problems or None in (bucket, cors, lifecycle, app, tags, protect, location, versioning, credentials, adopt):
         return None
     assert location is not None and versioning is not None and credentials is not None  # checked above

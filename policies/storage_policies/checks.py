@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from infra.guide.cors import APP_METHODS, origin_problem
 from infra.guide.lifecycle import soft_delete_prefix_problem
@@ -99,3 +100,32 @@ def tag_findings(bucket: BucketView) -> list[Finding]:
     if bucket.tags is None or bucket.tags:
         return []
     return [Finding(bucket.urn, "the bucket has no tags; set raptscallions-storage:tags (e.g. {team: platform}).")]
+
+
+ROTATION_FIX = "rotate it as the README's \"Rotating the app credential (no downtime)\" says (add a generation, switch, remove the old)"
+_GENERATION_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def generation_date(name: str) -> date | None:
+    """The date a generation's name states (`2026-11` is 1 November 2026), or None."""
+    match = _GENERATION_DATE.match(name)
+    if not match:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 1))
+    except ValueError:
+        return None
+
+
+def credential_age_findings(urn: str, active: str, max_days: int, today: date) -> list[Finding]:
+    """The active generation, dated by its name, is older than `max_days`."""
+    created = generation_date(active)
+    if created is None or (today - created).days <= max_days:
+        return []
+    return [
+        Finding(
+            urn,
+            f"the app credential in use, generation {active!r}, is {(today - created).days} days old "
+            f"(more than {max_days}); {ROTATION_FIX}.",
+        )
+    ]

@@ -29,6 +29,15 @@ def days_schema(default: int, what: str) -> PolicyConfigSchema:
     )
 
 
+def max_age_schema(default: int) -> PolicyConfigSchema:
+    return PolicyConfigSchema(
+        properties={
+            "maxAgeDays": {"type": "integer", "minimum": 1, "default": default, "description": "Most days an app credential is used."},
+            "environments": ENVIRONMENTS_SCHEMA,
+        }
+    )
+
+
 DEFAULT_ORIGIN_PATTERN = ""
 """No pattern beyond the guide's rule, which settings apply too: exact https origins in
 every environment, plus http://localhost outside prod. A team narrows it per environment."""

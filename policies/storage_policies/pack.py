@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
 from typing import Any
 
 from pulumi_policy import EnforcementLevel, ReportViolation, StackValidationArgs, StackValidationPolicy
@@ -11,7 +12,7 @@ from infra.guide.lifecycle import DEFAULT_ABORT_MULTIPART_DAYS, DEFAULT_SOFT_DEL
 from storage_policies import checks
 from storage_policies.adapters import ADAPTERS
 from storage_policies.adapters.base import lifecycles_for
-from storage_policies.config import DEFAULT_ORIGIN_PATTERN, days_schema, origin_schema, setting
+from storage_policies.config import DEFAULT_ORIGIN_PATTERN, days_schema, max_age_schema, origin_schema, setting
 from storage_policies.views import BucketView, Finding
 
 PACK_NAME = "raptscallions-storage"
@@ -70,6 +71,7 @@ def _lifecycle(rule: Callable[[BucketView, list[Any], int], list[Finding]], defa
             return [
                 finding
                 for bucket in buckets
+                if bucket.is_app
                 for finding in rule(bucket, lifecycles_for(bucket, views), setting(config, bucket.environment, "maxDays", default_days))
             ]
 
@@ -91,7 +93,7 @@ def _per_bucket(rule: Callable[[BucketView], list[Finding]]):
 
 def _versioning(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     resources = list(args.resources)
-    buckets = [b for adapter in ADAPTERS for b in adapter.buckets(resources)]
+    buckets = [b for adapter in ADAPTERS for b in adapter.buckets(resources) if b.role != "access-logs"]
     if buckets and all(b.versioning == "unavailable" for b in buckets):
         args.not_applicable("the provider has no object versioning (Cloudflare R2)")
     _report((f for b in buckets for f in checks.versioning_findings(b)), report_violation)
@@ -102,6 +104,40 @@ def _adapter_rule(method: str):
         _report(_all(args, lambda adapter, res, buckets: getattr(adapter, method)(res, buckets)), report_violation)
 
     return validate
+
+
+def _access_logging(production: bool):
+    """Server access logging of app buckets: one rule, judged on production buckets by the
+    mandatory policy and on the others by the advisory one (a policy has one level)."""
+
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        def judge(adapter: Any, resources: list[Any], buckets: list[BucketView]) -> list[Finding] | None:
+            findings = adapter.access_logging_findings(resources, buckets)
+            if findings is None or not any(b.is_production == production for b in buckets):
+                return None
+            by_urn = {b.urn: b for b in buckets}
+            return [f for f in findings if f.urn in by_urn and by_urn[f.urn].is_production == production]
+
+        _report(_all(args, judge), report_violation)
+
+    return validate
+
+
+COMPONENT_PREFIX = "raptscallions:storage:"
+DEFAULT_CREDENTIAL_MAX_AGE_DAYS = 90
+
+
+def _credential_age(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """Judged on the storage components, which record the active generation's name."""
+    config = args.get_config()
+    today = datetime.now(timezone.utc).date()
+    components = [r for r in args.resources if r.resource_type.startswith(COMPONENT_PREFIX)]
+    dated = [c for c in components if checks.generation_date(str(c.props.get("activeCredential") or ""))]
+    if not dated:
+        args.not_applicable("no active credential generation is named by a date (e.g. 2026-11)")
+    for component in dated:
+        max_days = setting(config, str(component.props.get("environment") or ""), "maxAgeDays", DEFAULT_CREDENTIAL_MAX_AGE_DAYS)
+        _report(checks.credential_age_findings(component.urn, str(component.props["activeCredential"]), max_days, today), report_violation)
 
 
 def _policy(name: str, description: str, validate: Any, level: EnforcementLevel = MANDATORY, schema: Any = None) -> StackValidationPolicy:
@@ -136,6 +172,22 @@ POLICIES: list[StackValidationPolicy] = [
     _policy("storage-versioning", "Versioning is on where the provider supports it (R2: not applicable).", _versioning),
     _policy("storage-no-public-access", "Buckets are private: no public ACL, no public policy, public access blocked.", _adapter_rule("public_access_findings")),
     _policy("storage-encryption-at-rest", "Default encryption at rest where the provider has a switch (AWS, B2).", _adapter_rule("encryption_findings")),
+    _policy(
+        "storage-access-logging",
+        "Production buckets write server access logs to a separate private log bucket where the provider has a switch (AWS).",
+        _access_logging(production=True),
+    ),
+    _policy(
+        "storage-access-logging-nonprod",
+        "Non-production buckets write server access logs where the provider has a switch (AWS; advisory).",
+        _access_logging(production=False),
+        level=EnforcementLevel.ADVISORY,
+    ),
+    _policy(
+        "storage-replication",
+        "A configured replica is in the stack and versioned, and its role holds exactly S3 replication's permissions on the two buckets (AWS).",
+        _adapter_rule("replication_findings"),
+    ),
     _policy("storage-tls-only", "AWS buckets deny requests that do not use TLS.", _adapter_rule("tls_findings")),
     _policy(
         "storage-credential-least-privilege",
@@ -143,5 +195,12 @@ POLICIES: list[StackValidationPolicy] = [
         _adapter_rule("credential_findings"),
     ),
     _policy("storage-bucket-protected", "Production buckets are protected from deletion (`protect`).", _per_bucket(checks.protection_findings)),
+    _policy(
+        "storage-credential-age",
+        "The app credential in use is rotated within the configured days (default 90), dated by its generation name (advisory).",
+        _credential_age,
+        level=EnforcementLevel.ADVISORY,
+        schema=max_age_schema(DEFAULT_CREDENTIAL_MAX_AGE_DAYS),
+    ),
     _policy("storage-tags", "Buckets carry tags (advisory).", _per_bucket(checks.tag_findings), level=EnforcementLevel.ADVISORY),
 ]

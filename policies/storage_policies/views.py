@@ -37,6 +37,14 @@ class BucketView:
     """None where the provider's bucket takes no tags."""
     versioning: str
     """enabled, disabled, always (B2) or unavailable (R2)."""
+    role: str = "app"
+    """app: the bucket the app stores files in; access-logs: where its access logs are written
+    (the app's lifecycle and versioning rules do not apply to it); replica: a replication
+    destination (versioned, private and encrypted like the app bucket, but not logged)."""
+
+    @property
+    def is_app(self) -> bool:
+        return self.role == "app"
 
     @property
     def is_production(self) -> bool:

@@ -2,7 +2,8 @@
 
 Declares: the bucket (protected when settings say so), versioning, public access block,
 BucketOwnerEnforced ownership, default encryption, a TLS-only bucket policy, CORS,
-lifecycle rules, and an IAM user whose only permission is the guide's statement on
+lifecycle rules, server access logging into a dedicated log bucket (`access_logs`), optionally a replica in another
+region (`replication`), and an IAM user whose only permission is the guide's statement on
 this one bucket, with one access key per credential generation (at most two: IAM's limit,
 and all a rotation needs); the active one is exported. Optionally, the app's STORAGE_*
 values are also published as one Secrets Manager secret (`published_env`).
@@ -23,8 +24,10 @@ from infra.guide.lifecycle import (
     LifecyclePolicy,
 )
 from infra.guide.permissions import app_policy_document
+from infra.providers.aws.access_logs import AccessLogs
 from infra.providers.aws.documents import tls_only_bucket_policy
 from infra.providers.aws.published_env import publish_app_environment
+from infra.providers.aws.replication import Replica
 from infra.providers.aws.spec import iam_user_name, partition_for_region
 from infra.providers.base import (
     StorageAccess,
@@ -114,6 +117,14 @@ class AwsStorage(StorageComponent):
                 parent=self, depends_on=[self.versioning] if self.versioning is not None else []
             ),
         )
+
+        self.replica: Replica | None = None
+        if settings.options.replica_region:
+            assert self.versioning is not None  # settings refuse a replica without versioning
+            self.replica = Replica(self, name, settings, self.bucket, self.versioning, _lifecycle_rules(settings.lifecycle), tags)
+        self.access_logs: AccessLogs | None = None
+        if settings.options.access_logging:
+            self.access_logs = AccessLogs(self, name, settings, self.bucket, tags)
 
         self.user = aws.iam.User(
             f"{name}-app-user",

@@ -29,11 +29,41 @@ PUBLISH_SECRET = SettingKey(
     providers=frozenset({"aws"}),
 )
 
+ACCESS_LOGGING = SettingKey(
+    "accessLogging",
+    "boolean",
+    "aws only: server access logs of the bucket in a dedicated private log bucket, <bucket>-access-logs.",
+    default=True,
+    providers=frozenset({"aws"}),
+)
+
+ACCESS_LOG_DAYS = SettingKey(
+    "accessLogDays",
+    "integer",
+    "aws only: days access log files are kept in the log bucket before they expire.",
+    default=90,
+    providers=frozenset({"aws"}),
+)
+
+REPLICA_REGION = SettingKey(
+    "awsReplicaRegion",
+    "string",
+    "aws only: replicate every object to a versioned replica bucket, <bucket>-replica, in this region; empty: none.",
+    default="",
+    providers=frozenset({"aws"}),
+)
+
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 _KMS_ARN = re.compile(r"^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key|alias)/[A-Za-z0-9/_+=,.@-]+$")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 IAM_USER_NAME_LIMIT = 64
+BUCKET_NAME_LIMIT = 63
+ACCESS_LOG_PREFIX = "s3-access/"
+"""Where S3 writes the app bucket's access log files in the log bucket; the log bucket's expiry
+rule is scoped to it, so no rule ever expires a whole bucket."""
+LOG_DELIVERY_PRINCIPAL = "logging.s3.amazonaws.com"
+MAX_ACCESS_LOG_DAYS = 3650
 ACCESS_KEYS_PER_USER = 2
 """IAM allows two access keys per user: exactly enough for the old and the new one while rotating."""
 
@@ -45,6 +75,11 @@ class AwsOptions:
     kms_key_arn: str | None = None
     publish_secret: bool = False
     """Publish the app's STORAGE_* values as one Secrets Manager secret (`secrets_manager_name`)."""
+    access_logging: bool = True
+    """Server access logs into `access_log_bucket_name` (S3 writes them; the app cannot read them)."""
+    access_log_days: int = 90
+    replica_region: str | None = None
+    """Where `replica_bucket_name` lives; None: no replication."""
 
 
 def partition_for_region(region: str) -> str:
@@ -65,6 +100,34 @@ def iam_user_name(bucket: str) -> str:
     return f"{bucket[: IAM_USER_NAME_LIMIT - len(digest) - 5]}-{digest}-app"
 
 
+def derived_bucket_name(bucket: str, suffix: str) -> str:
+    """`<bucket>-<suffix>`, shortened with a hash of the bucket name past S3's 63 characters."""
+    name = f"{bucket}-{suffix}"
+    if len(name) <= BUCKET_NAME_LIMIT:
+        return name
+    digest = hashlib.sha256(bucket.encode()).hexdigest()[:8]
+    return f"{bucket[: BUCKET_NAME_LIMIT - len(suffix) - len(digest) - 2].rstrip('.-')}-{digest}-{suffix}"
+
+
+def access_log_bucket_name(bucket: str) -> str:
+    """The dedicated bucket receiving the app bucket's server access logs."""
+    return derived_bucket_name(bucket, "access-logs")
+
+
+def replica_bucket_name(bucket: str) -> str:
+    """The replica bucket in `awsReplicaRegion`."""
+    return derived_bucket_name(bucket, "replica")
+
+
+def replication_role_name(bucket: str) -> str:
+    """The IAM role S3 assumes to replicate: `<bucket>-replication`, within IAM's 64 characters."""
+    name = f"{bucket}-replication"
+    if len(name) <= IAM_USER_NAME_LIMIT:
+        return name
+    digest = hashlib.sha256(bucket.encode()).hexdigest()[:8]
+    return f"{bucket[: IAM_USER_NAME_LIMIT - len(digest) - 13]}-{digest}-replication"
+
+
 def secrets_manager_name(bucket: str) -> str:
     """The Secrets Manager secret holding the app's STORAGE_* values: `<bucket>/storage-env`."""
     return f"{bucket}/storage-env"
@@ -75,7 +138,7 @@ class AwsSpec(ProviderSpec):
     display_name = "AWS S3"
     component = "infra.providers.aws.component:AwsStorage"
     versioning = VersioningSupport.SWITCH
-    option_keys = (KMS_KEY_ARN, PUBLISH_SECRET)
+    option_keys = (KMS_KEY_ARN, PUBLISH_SECRET, ACCESS_LOGGING, ACCESS_LOG_DAYS, REPLICA_REGION)
     credential_env = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
     endpoint_host_suffix = ".amazonaws.com"
     supports_adoption = True
@@ -122,7 +185,26 @@ class AwsSpec(ProviderSpec):
                 f"{arn!r} is an alias ARN; IAM grants kms:GenerateDataKey and kms:Decrypt on the key itself, "
                 "so give the key's ARN (arn:aws:kms:<region>:<account>:key/<id>, `aws kms describe-key --key-id <alias>`)",
             )
-        return AwsOptions(kms_key_arn=arn or None, publish_secret=bool(values.get(PUBLISH_SECRET.name)))
+        days = values.get(ACCESS_LOG_DAYS.name)
+        if days is not None and not 1 <= days <= MAX_ACCESS_LOG_DAYS:
+            report.problem(ACCESS_LOG_DAYS.name, f"must be 1-{MAX_ACCESS_LOG_DAYS} days ({days} given)")
+        logging = values.get(ACCESS_LOGGING.name)
+        replica = values.get(REPLICA_REGION.name) or ""
+        if replica and not _REGION.match(replica):
+            report.problem(REPLICA_REGION.name, f"{replica!r} is not an AWS region name such as us-west-2; leave it empty for no replica")
+        elif replica and arn:
+            report.problem(
+                REPLICA_REGION.name,
+                "cannot be combined with awsKmsKeyArn yet: SSE-KMS objects replicate only with a KMS key in the replica's "
+                "region, which this package does not declare; use SSE-S3 (empty awsKmsKeyArn) or no replica",
+            )
+        return AwsOptions(
+            replica_region=replica or None,
+            kms_key_arn=arn or None,
+            publish_secret=bool(values.get(PUBLISH_SECRET.name)),
+            access_logging=ACCESS_LOGGING.default if logging is None else bool(logging),
+            access_log_days=days if days is not None else ACCESS_LOG_DAYS.default,
+        )
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
         ok = True
@@ -147,7 +229,24 @@ class AwsSpec(ProviderSpec):
                 f"is in region {match.group(2)} but the bucket is in {region}; S3 needs a KMS key in the bucket's region",
             )
             ok = False
+        replica = getattr(options, "replica_region", None)
+        if replica and replica == region:
+            report.problem(
+                REPLICA_REGION.name,
+                f"is {replica}, the bucket's own region; a replica protects against a regional outage only in "
+                "another region, e.g. us-west-2",
+            )
+            ok = False
         return Location(region=region, endpoint=None) if ok else None
+
+    def check_versioning(self, options: Any, versioning: bool, report: Report) -> None:
+        """S3 replication needs versioning on the source and the replica."""
+        if getattr(options, "replica_region", None) and not versioning:
+            report.problem(
+                REPLICA_REGION.name,
+                "needs versioning: S3 replicates only from and to versioned buckets; set versioning to true or "
+                "remove awsReplicaRegion",
+            )
 
     def bucket_name_warning(self, name: str) -> str | None:
         """Dots break TLS for virtual-hosted URLs, which the app uses on AWS."""

@@ -6,6 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from infra.guide.permissions import APP_ACTIONS, KMS_ACTIONS, bucket_arn, objects_arn
+from infra.providers.aws.documents import (
+    REPLICATION_REPLICA_OBJECT_ACTIONS,
+    REPLICATION_SOURCE_BUCKET_ACTIONS,
+    REPLICATION_SOURCE_OBJECT_ACTIONS,
+    REPLICATION_SERVICE,
+)
 from storage_policies.adapters.base import (
     Adapter,
     bucket_urn_of,
@@ -16,6 +22,7 @@ from storage_policies.adapters.base import (
 )
 from storage_policies.views import (
     BucketView,
+    linked,
     CorsView,
     Finding,
     LifecycleRuleView,
@@ -38,6 +45,9 @@ ENCRYPTION = (
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 )
+REPLICATION = ("aws:s3/bucketReplicationConfig:BucketReplicationConfig",)
+ROLE = ("aws:iam/role:Role",)
+LOGGING = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
 INLINE_POLICIES = (
     "aws:iam/userPolicy:UserPolicy",
     "aws:iam/policy:Policy",
@@ -52,6 +62,8 @@ ATTACHMENTS = (
 )
 PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
 PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+LOGGING_FIX = "set raptscallions-storage:accessLogging to true (the component declares the log bucket)"
+REPLICATION_FIX = "keep the component's replica and replication role (awsReplicaRegion); do not widen them"
 PERMISSIONS_FIX = "the app credential may hold only the guide's permissions on this stack's bucket"
 
 
@@ -60,14 +72,94 @@ class AwsAdapter(Adapter):
 
     def buckets(self, resources: list[Any]) -> list[BucketView]:
         views = []
+        log_targets = {
+            target
+            for r in of_type(resources, *LOGGING)
+            if (target := self._log_target_urn(resources, r)) != self._bucket_urn(resources, r)
+        }
+        replicas = {urn for r in of_type(resources, *REPLICATION) for urn in self._replica_urns(resources, r)}
         for bucket in of_type(resources, *BUCKET_TYPES):
             tags = bucket.props.get("tags") or {}
             enabled = any(
                 (r.props.get("versioningConfiguration") or {}).get("status") == "Enabled"
                 for r in self._children(resources, VERSIONING, bucket)
             )
-            views.append(self.bucket_view(bucket, "bucket", "enabled" if enabled else "disabled", dict(tags)))
+            role = "access-logs" if bucket.urn in log_targets else "replica" if bucket.urn in replicas else "app"
+            views.append(self.bucket_view(bucket, "bucket", "enabled" if enabled else "disabled", dict(tags), role))
         return views
+
+    def access_logging_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
+        findings = []
+        by_urn = {b.urn: b for b in buckets}
+        for bucket in buckets:
+            if not bucket.is_app:
+                continue
+            targets = [self._log_target_urn(resources, r) for r in self._children(resources, LOGGING, self._by_urn(resources, bucket.urn))]
+            if not targets:
+                findings.append(Finding(bucket.urn, f"the {bucket.environment} bucket has no server access logging; {LOGGING_FIX}."))
+            elif not any(t in by_urn and t != bucket.urn for t in targets):
+                findings.append(
+                    Finding(bucket.urn, f"server access logs must go to a separate log bucket declared in this stack; {LOGGING_FIX}.")
+                )
+        return findings
+
+    def replication_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding] | None:
+        """Each replication configuration: a versioned replica in this stack, and a role only S3
+        can assume holding exactly the replication actions on exactly the source and the replica."""
+        configs = of_type(resources, *REPLICATION)
+        if not configs:
+            return None
+        by_urn = {b.urn: b for b in buckets}
+        findings = []
+        for config in configs:
+            source = by_urn.get(self._bucket_urn(resources, config) or "")
+            replicas = [by_urn[u] for u in self._replica_urns(resources, config) if u in by_urn]
+            if source is None or not replicas:
+                findings.append(Finding(config.urn, f"replicates to a bucket this stack does not declare; {REPLICATION_FIX}."))
+                continue
+            findings += [
+                Finding(r.urn, f"the replica bucket is not versioned (S3 replication needs it); {REPLICATION_FIX}.")
+                for r in replicas
+                if r.versioning != "enabled"
+            ]
+            findings += self._role_findings(resources, config, source, replicas)
+        return findings
+
+    def _role_findings(self, resources: list[Any], config: Any, source: BucketView, replicas: list[BucketView]) -> list[Finding]:
+        roles = [r for r in linked(config, "role") if r.resource_type in ROLE]
+        if not roles:
+            return [Finding(config.urn, f"the replication role is not declared in this stack, so it cannot be checked; {REPLICATION_FIX}.")]
+        allowed = _replication_grants(source.name or "", [r.name or "" for r in replicas])
+        findings = []
+        for role in roles:
+            trust = policy_statements(role.props.get("assumeRolePolicy")) or []
+            principals = {str(p) for s in trust if s.get("Effect") == "Allow" for p in as_list((s.get("Principal") or {}).get("Service") if isinstance(s.get("Principal"), Mapping) else s.get("Principal"))}
+            if principals != {REPLICATION_SERVICE}:
+                findings.append(Finding(role.urn, f"the replication role must be assumable by {REPLICATION_SERVICE} only; {REPLICATION_FIX}."))
+            for attached in self._role_resources(resources, role, ATTACHMENTS):
+                findings.append(Finding(attached.urn, f"attaches a managed policy to the replication role; {REPLICATION_FIX}."))
+            for policy in self._role_resources(resources, role, INLINE_POLICIES):
+                for statement in policy_statements(policy.props.get("policy")) or []:
+                    findings += [Finding(policy.urn, f"{problem}; {REPLICATION_FIX}.") for problem in _replication_statement_problems(statement, allowed)]
+        return findings
+
+    def _role_resources(self, resources: list[Any], role: Any, types: tuple[str, ...]) -> list[Any]:
+        return [r for r in of_type(resources, *types) if role in linked(r, "role")]
+
+    def _replication_role_policies(self, resources: list[Any]) -> set[str]:
+        """URNs of the inline policies of roles used by replication (judged by storage-replication)."""
+        roles = [r for c in of_type(resources, *REPLICATION) for r in linked(c, "role") if r.resource_type in ROLE]
+        return {p.urn for role in roles for p in self._role_resources(resources, role, INLINE_POLICIES)}
+
+    def _replica_urns(self, resources: list[Any], config: Any) -> list[str]:
+        linked_buckets = [r.urn for r in linked(config, "rules") if r.resource_type in BUCKET_TYPES]
+        if linked_buckets:
+            return linked_buckets
+        arns = {str((rule.get("destination") or {}).get("bucket")) for rule in as_list(config.props.get("rules"))}
+        return [b.urn for b in of_type(resources, *BUCKET_TYPES) if any(a.endswith(f":::{b.props.get('bucket')}") for a in arns)]
+
+    def _log_target_urn(self, resources: list[Any], logging: Any) -> str | None:
+        return bucket_urn_of(resources, logging, "targetBucket", BUCKET_TYPES, "bucket")
 
     def cors(self, resources: list[Any]) -> list[CorsView]:
         return [
@@ -150,7 +242,10 @@ class AwsAdapter(Adapter):
             Finding(r.urn, f"attaches a managed policy, which cannot be checked; {PERMISSIONS_FIX} (inline).")
             for r in of_type(resources, *ATTACHMENTS)
         ]
+        replication_policies = self._replication_role_policies(resources)
         for r in of_type(resources, *INLINE_POLICIES):
+            if r.urn in replication_policies:
+                continue
             statements = policy_statements(r.props.get("policy"))
             if statements is None:
                 findings.append(Finding(r.urn, "the policy document is not valid JSON."))
@@ -214,3 +309,28 @@ def _statement_problems(statement: Mapping[str, Any], allowed_resources: set[str
         elif not is_kms and resource not in allowed_resources:
             problems.append(f"resource {resource!r} is not this stack's bucket or its objects")
     return problems
+
+
+def _replication_grants(source: str, replicas: list[str]) -> set[tuple[str, str]]:
+    """(action, resource) pairs S3 replication needs: nothing else is allowed."""
+    grants = set()
+    for partition in ("aws", "aws-cn", "aws-us-gov"):
+        grants |= {(a, bucket_arn(source, partition)) for a in REPLICATION_SOURCE_BUCKET_ACTIONS}
+        grants |= {(a, objects_arn(source, partition)) for a in REPLICATION_SOURCE_OBJECT_ACTIONS}
+        grants |= {(a, objects_arn(r, partition)) for r in replicas for a in REPLICATION_REPLICA_OBJECT_ACTIONS}
+    return grants
+
+
+def _replication_statement_problems(statement: Mapping[str, Any], allowed: set[tuple[str, str]]) -> list[str]:
+    if statement.get("Effect") == "Deny":
+        return []
+    if "NotAction" in statement or "NotResource" in statement:
+        return ["a replication role statement uses NotAction/NotResource, which grants everything else"]
+    actions = [str(a) for a in as_list(statement.get("Action"))]
+    resources = [str(r) for r in as_list(statement.get("Resource"))]
+    return [
+        f"the replication role may not {action} on {resource!r} (only the replication actions on the source and the replica)"
+        for action in actions
+        for resource in resources
+        if (action, resource) not in allowed
+    ]

@@ -31,7 +31,7 @@ class Adapter(ABC):
     def credential_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]: ...
 
     def bucket_view(
-        self, bucket: Any, name_prop: str, versioning: str, tags: Mapping[str, str] | None = None
+        self, bucket: Any, name_prop: str, versioning: str, tags: Mapping[str, str] | None = None, role: str = "app"
     ) -> BucketView:
         """The facts every provider's bucket gives the same way: urn, environment, protection."""
         return BucketView(
@@ -42,10 +42,19 @@ class Adapter(ABC):
             protected=bool(getattr(bucket.opts, "protect", False)),
             tags=tags,
             versioning=versioning,
+            role=role,
         )
 
     def encryption_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding] | None:
         """None where the provider has no encryption switch (always encrypted, nothing to check)."""
+        return None
+
+    def access_logging_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding] | None:
+        """App buckets without server access logging; None where the provider has no switch."""
+        return None
+
+    def replication_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding] | None:
+        """None where the stack configures no replication (or the provider has none)."""
         return None
 
     def tls_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding] | None:

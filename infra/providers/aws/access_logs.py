@@ -1,0 +1,118 @@
+"""Server access logging for the app bucket (`accessLogging`, `accessLogDays`).
+
+S3 writes the logs, as the `logging.s3.amazonaws.com` service, into a dedicated log bucket
+that is as locked down as the app bucket: private (public access block, BucketOwnerEnforced,
+so delivery is granted by bucket policy, not ACL), TLS only, SSE-S3 (server access log
+delivery does not support an SSE-KMS default on the destination), protected like the app
+bucket and never `force_destroy`. Log files under `ACCESS_LOG_PREFIX` expire after
+`accessLogDays`; unfinished uploads are aborted as in the app bucket. The app's IAM user gets no permission on it: its policy names only the
+app bucket.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID
+from infra.providers.aws.documents import log_bucket_policy
+from infra.providers.aws.spec import ACCESS_LOG_PREFIX, access_log_bucket_name, partition_for_region
+from infra.settings.model import Settings
+
+LOG_EXPIRY_RULE_ID = "expire-access-logs"
+
+
+class AccessLogs:
+    """The log bucket, its hardening, and the app bucket's `BucketLogging`."""
+
+    def __init__(
+        self, parent: pulumi.Resource, name: str, settings: Settings, app_bucket: aws.s3.Bucket, tags: Mapping[str, str]
+    ) -> None:
+        region = settings.region
+        partition = partition_for_region(region)
+        child = pulumi.ResourceOptions(parent=parent)
+        log_bucket_name = access_log_bucket_name(settings.bucket_name)
+        self.bucket = aws.s3.Bucket(
+            f"{name}-access-logs",
+            bucket=log_bucket_name,
+            region=region,
+            force_destroy=False,
+            tags=dict(tags),
+            opts=pulumi.ResourceOptions(parent=parent, protect=settings.protect),
+        )
+        log_id = self.bucket.id
+        self.ownership = aws.s3.BucketOwnershipControls(
+            f"{name}-access-logs-ownership",
+            bucket=log_id,
+            region=region,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=child,
+        )
+        self.public_access_block = aws.s3.BucketPublicAccessBlock(
+            f"{name}-access-logs-public-access-block",
+            bucket=log_id,
+            region=region,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-access-logs-encryption",
+            bucket=log_id,
+            region=region,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="AES256"
+                    )
+                )
+            ],
+            opts=child,
+        )
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent)).account_id
+        self.bucket_policy = aws.s3.BucketPolicy(
+            f"{name}-access-logs-policy",
+            bucket=log_id,
+            region=region,
+            policy=account_id.apply(
+                lambda account: json.dumps(
+                    log_bucket_policy(log_bucket_name, settings.bucket_name, account, ACCESS_LOG_PREFIX, partition)
+                )
+            ),
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=[self.public_access_block]),
+        )
+        self.lifecycle = aws.s3.BucketLifecycleConfiguration(
+            f"{name}-access-logs-lifecycle",
+            bucket=log_id,
+            region=region,
+            rules=[
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id=LOG_EXPIRY_RULE_ID,
+                    status="Enabled",
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=ACCESS_LOG_PREFIX),
+                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=settings.options.access_log_days),
+                ),
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id=ABORT_MULTIPART_RULE_ID,
+                    status="Enabled",
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),
+                    abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                        days_after_initiation=settings.lifecycle.abort_multipart_days
+                    ),
+                ),
+            ],
+            opts=child,
+        )
+        self.logging = aws.s3.BucketLogging(
+            f"{name}-access-logging",
+            bucket=app_bucket.id,
+            region=region,
+            target_bucket=log_id,
+            target_prefix=ACCESS_LOG_PREFIX,
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=[self.bucket_policy, self.encryption, self.ownership]),
+        )

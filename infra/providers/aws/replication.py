@@ -1,0 +1,141 @@
+"""Cross-region replication of the app bucket (`awsReplicaRegion`).
+
+The replica bucket in the other region gets the app bucket's protection: versioning (S3
+replicates only between versioned buckets), public access block, BucketOwnerEnforced,
+SSE-S3, the TLS-only policy, and the same lifecycle rules, so soft-deleted files and old
+versions leave the replica when they leave the source. A role only S3 can assume holds
+exactly the replication permissions on exactly the two buckets.
+
+Delete markers are replicated: the app's soft delete moves a file to the soft-delete folder
+(copy, then delete), so without them the replica would keep showing files the app deleted,
+and a failover would bring them back. Replicating a delete marker deletes no data (S3 never
+replicates deletes of a specific version), so every version stays recoverable in both buckets.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.providers.aws.documents import replication_role_policy, replication_trust_policy, tls_only_bucket_policy
+from infra.providers.aws.spec import partition_for_region, replica_bucket_name, replication_role_name
+from infra.settings.model import Settings
+
+REPLICATION_RULE_ID = "replicate-everything"
+
+
+class Replica:
+    """The replica bucket, its hardening, the replication role and the replication configuration."""
+
+    def __init__(
+        self,
+        parent: pulumi.Resource,
+        name: str,
+        settings: Settings,
+        source: aws.s3.Bucket,
+        source_versioning: aws.s3.BucketVersioning,
+        lifecycle_rules: list[aws.s3.BucketLifecycleConfigurationRuleArgs],
+        tags: Mapping[str, str],
+    ) -> None:
+        region = settings.options.replica_region
+        partition = partition_for_region(settings.region)
+        replica_name = replica_bucket_name(settings.bucket_name)
+        child = pulumi.ResourceOptions(parent=parent)
+        self.bucket = aws.s3.Bucket(
+            f"{name}-replica",
+            bucket=replica_name,
+            region=region,
+            force_destroy=False,
+            tags=dict(tags),
+            opts=pulumi.ResourceOptions(parent=parent, protect=settings.protect),
+        )
+        replica_id = self.bucket.id
+        self.versioning = aws.s3.BucketVersioning(
+            f"{name}-replica-versioning",
+            bucket=replica_id,
+            region=region,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+            opts=child,
+        )
+        self.ownership = aws.s3.BucketOwnershipControls(
+            f"{name}-replica-ownership",
+            bucket=replica_id,
+            region=region,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=child,
+        )
+        self.public_access_block = aws.s3.BucketPublicAccessBlock(
+            f"{name}-replica-public-access-block",
+            bucket=replica_id,
+            region=region,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-replica-encryption",
+            bucket=replica_id,
+            region=region,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="AES256"
+                    )
+                )
+            ],
+            opts=child,
+        )
+        self.bucket_policy = aws.s3.BucketPolicy(
+            f"{name}-replica-tls-only",
+            bucket=replica_id,
+            region=region,
+            policy=json.dumps(tls_only_bucket_policy(replica_name, partition)),
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=[self.public_access_block]),
+        )
+        self.lifecycle = aws.s3.BucketLifecycleConfiguration(
+            f"{name}-replica-lifecycle",
+            bucket=replica_id,
+            region=region,
+            rules=lifecycle_rules,
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=[self.versioning]),
+        )
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent)).account_id
+        self.role = aws.iam.Role(
+            f"{name}-replication-role",
+            name=replication_role_name(settings.bucket_name),
+            path="/raptscallions/",
+            assume_role_policy=account_id.apply(lambda account: json.dumps(replication_trust_policy(account))),
+            tags=dict(tags),
+            opts=child,
+        )
+        self.role_policy = aws.iam.RolePolicy(
+            f"{name}-replication-policy",
+            role=self.role.name,
+            name="raptscallions-storage-replication",
+            policy=json.dumps(replication_role_policy(settings.bucket_name, replica_name, partition)),
+            opts=child,
+        )
+        self.configuration = aws.s3.BucketReplicationConfig(
+            f"{name}-replication",
+            bucket=source.id,
+            region=settings.region,
+            role=self.role.arn,
+            rules=[
+                aws.s3.BucketReplicationConfigRuleArgs(
+                    id=REPLICATION_RULE_ID,
+                    status="Enabled",
+                    priority=1,
+                    filter=aws.s3.BucketReplicationConfigRuleFilterArgs(prefix=""),
+                    delete_marker_replication=aws.s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs(status="Enabled"),
+                    destination=aws.s3.BucketReplicationConfigRuleDestinationArgs(
+                        bucket=self.bucket.arn, storage_class="STANDARD"
+                    ),
+                )
+            ],
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=[source_versioning, self.versioning, self.role_policy]),
+        )
