@@ -71,9 +71,9 @@ def _put(ctx: Context, role: str, content_type: str) -> str:
             Bucket=ctx.target.bucket, Key=key, Body=_content(ctx, role), ContentType=content_type
         )
     except Exception as error:
-        if getattr(error, "response", None):  # the server answered: nothing stored
-            ctx.probes.refused(key)
+        ctx.probes.failed(key, error)
         raise
+    ctx.probes.answered(key)
     ctx.probes.stored_version(response.get("VersionId"))
     return key
 
@@ -134,12 +134,17 @@ def signed_put(ctx: Context) -> Passed:
     )
     body = _content(ctx, "signed-put")
     ctx.probes.sending(key)
-    response = plain_http.request(
-        "PUT", url, headers={"Content-Type": SIGNED_PUT_CONTENT_TYPE}, body=body, timeout=ctx.timeout
-    )
+    try:
+        response = plain_http.request(
+            "PUT", url, headers={"Content-Type": SIGNED_PUT_CONTENT_TYPE}, body=body, timeout=ctx.timeout
+        )
+    except Exception as error:
+        ctx.probes.failed(key, error)
+        raise
     if not 200 <= response.status < 300:
         ctx.probes.refused(key)
         raise _http_failure(response, "signed PUT URL")
+    ctx.probes.answered(key)
     ctx.probes.stored_version(response.header("x-amz-version-id"))
     stored = _read(ctx, "signed-put")
     if stored.get("ContentType", "").split(";")[0] != SIGNED_PUT_CONTENT_TYPE:
