@@ -5,10 +5,19 @@ retried behind the run's back."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
+from collections.abc import Callable
 
 import pytest
 
+from infra.offline.stack_files import PROJECT_ROOT
 from infra.validate.probes import PREFIX
 from tests.s3_double import Behaviour, S3Double, s3_double
 from tests.s3_servers import Credential, Server
@@ -117,3 +126,101 @@ def test_clean_up_against_a_trickling_server_ends_before_the_answer_does() -> No
         assert not double.trickle_finished.is_set(), "the run waited for the whole trickled answer"
         left = run.report["leftBehind"]  # the double deleted them, but no answer said so: named
         assert sorted(map(role, left)) == ["signed-put.txt", "upload.txt"] and run.code == 1
+
+
+# Ctrl-C at any point of a real process's life: exit 130, probes removed, no traceback.
+
+SIGTERM_BIT = 1 << (signal.SIGTERM - 1)
+SWEEP = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2)
+"""Seconds after the validator installed its handlers: imports, set-up, checks, clean-up."""
+
+
+def _caught_signals(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        line = next(line for line in status if line.startswith("SigCgt:"))
+    return int(line.split()[1], 16)
+
+
+def _wait(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.002)
+
+
+def _start(double: S3Double, stdout: int) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STORAGE_", "AWS_", "CI"))}
+    env.update(storage_env(Server(double.endpoint, CREDENTIAL), BUCKET, CREDENTIAL))
+    return subprocess.Popen(
+        [sys.executable, "-m", "infra.validate", "--json", *NO_BROWSER_CHECKS],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _interrupted_cleanly(process: subprocess.Popen, out: bytes, err: bytes) -> None:
+    text = err.decode(errors="replace")
+    assert process.returncode == 130, text
+    assert "Traceback" not in text and SECRET not in text + out.decode(errors="replace")
+    assert "interrupted" in text
+
+
+def test_ctrl_c_at_any_moment_exits_130_without_traceback_and_removes_probes() -> None:
+    def slow(method: str, key: str, nth: int) -> Behaviour:
+        return Behaviour(delay=0.15)  # long enough that every delay of the sweep lands in the run
+
+    with s3_double(BUCKET, slow) as double:
+        processes = [_start(double, subprocess.PIPE) for _ in SWEEP]
+        try:
+            for process in processes:
+                _wait(lambda p=process: _caught_signals(p.pid) & SIGTERM_BIT, "the validator's handlers")
+            for process, delay in zip(processes, SWEEP):
+                threading.Timer(delay, process.send_signal, (signal.SIGINT,)).start()
+            for process, delay in zip(processes, SWEEP):
+                out, err = process.communicate(timeout=120)
+                assert out == b"" or json.loads(out)["interrupted"] is True, delay
+                _interrupted_cleanly(process, out, err)
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+        assert probes_of(double) == []
+
+
+def test_ctrl_c_while_the_report_is_written_exits_130_without_traceback() -> None:
+    """The report's write is held by a full pipe; Ctrl-C lands exactly there."""
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    with contextlib.suppress(BlockingIOError):
+        while True:
+            os.write(write_end, b"." * 4096)
+    os.set_blocking(write_end, True)
+    with s3_double(BUCKET) as double:
+        process = _start(double, write_end)
+        os.close(write_end)
+        try:
+            _wait(lambda: _wchan(process.pid).endswith("pipe_write"), "the report's write to block")
+            process.send_signal(signal.SIGINT)
+            with os.fdopen(read_end, "rb") as reader:
+                out = reader.read()
+            err = process.stderr.read() if process.stderr else b""
+            process.wait(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        report = json.loads(out.lstrip(b"."))
+        assert report["leftBehind"] == [] and probes_of(double) == []
+        _interrupted_cleanly(process, out, err)
+
+
+def _wchan(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/wchan") as wchan:
+            return wchan.read()
+    except OSError:
+        return ""
