@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 STACK ?= prod
 
-.PHONY: plan test test-servers lint bench install localstack node-packages
+.PHONY: plan test test-servers lint bench install localstack node-packages rgw
 
 install: $(STAMP)
 
@@ -17,14 +17,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 plan: $(STAMP)
-	$(BIN)/python -m infra.plan --stack $(STACK)
+	$(BIN)/python -m infra.plan --stack $(STACK) $(if $(POLICY_CONFIG),--policy-pack-config $(POLICY_CONFIG))
 
 # The whole suite. First it makes (once, outside the work tree, reused afterwards) what the
 # tests' servers and clients need, so nothing is skipped on a fresh machine.
 test: $(STAMP) test-servers
 	$(BIN)/python -m pytest -q
 
-test-servers: localstack node-packages
+test-servers: localstack node-packages rgw
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -39,3 +39,8 @@ localstack:
 # The app's own npm packages (AWS SDK for JavaScript v3, dotenv), pinned in tests/js.
 node-packages:
 	python3 scripts/node_packages.py
+
+# Ceph's RADOS Gateway (a real S3 engine) for the RGW tests: apt-get installs
+# radosgw ceph-mon ceph-osd ceph-common when missing; the tests start and stop the cluster.
+rgw:
+	python3 scripts/rgw_cluster.py install

@@ -17,7 +17,8 @@ from typing import Any
 
 from infra.guide import contract
 from infra.offline.harness import DeclaredResource, Plan, run_plan
-from infra.offline.policy_check import Verdict, analyze_plan
+from infra.offline.policy_check import Verdict, analyze_plan, load_pack
+from infra.offline.policy_config import PolicyConfigError, load_policy_config
 from infra.offline.stack_files import PROJECT_ROOT, StackFileError, stack_names
 
 MASK = "[secret]"
@@ -115,19 +116,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.plan", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", required=True, help="stack name: the X of Pulumi.X.yaml")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a tree")
+    parser.add_argument(
+        "--policy-pack-config",
+        type=Path,
+        metavar="FILE",
+        help="policy pack configuration (JSON), as `pulumi preview --policy-pack-config FILE` takes it",
+    )
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    if not (args.project_dir / f"Pulumi.{args.stack}.yaml").exists():
+    stack_file = args.project_dir / f"Pulumi.{args.stack}.yaml"
+    if not (stack_file.exists() or stack_file.is_symlink()):  # a broken link is reported by the reader
         known = ", ".join(stack_names(args.project_dir)) or "none"
         print(f"error: no stack file Pulumi.{args.stack}.yaml (stacks: {known})", file=sys.stderr)
         return 2
+    policy_config = None
+    if args.policy_pack_config is not None:
+        try:
+            policy_config = load_policy_config(args.policy_pack_config, load_pack()[1])
+        except PolicyConfigError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     try:
         plan = run_plan(args.stack, args.project_dir)
     except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    verdicts = analyze_plan(plan) if plan.error is None else []
+    verdicts = analyze_plan(plan, policy_config) if plan.error is None else []
     if args.json:
         print(json.dumps(plan_as_dict(plan, verdicts), indent=2, sort_keys=False, default=str))
     else:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 import pytest
 
 from infra.offline.harness import Plan, run_plan
 from infra.offline.stack_files import PROJECT_ROOT, stack_names
+from tests.rgw_server import Rgw, rgw_cluster_running
 
 
 @functools.lru_cache(maxsize=None)
@@ -22,9 +24,40 @@ def with_empty_filters(document: dict) -> dict:
     return {"Rules": rules}
 
 
+def pulumi_rules_as_s3_api(rules: list[dict]) -> dict:
+    """Translate the declared Pulumi lifecycle inputs to S3 API names, to compare with the shared document."""
+    names = {
+        "id": "ID",
+        "status": "Status",
+        "filter": "Filter",
+        "prefix": "Prefix",
+        "expiration": "Expiration",
+        "days": "Days",
+        "expiredObjectDeleteMarker": "ExpiredObjectDeleteMarker",
+        "abortIncompleteMultipartUpload": "AbortIncompleteMultipartUpload",
+        "daysAfterInitiation": "DaysAfterInitiation",
+        "noncurrentVersionExpiration": "NoncurrentVersionExpiration",
+        "noncurrentDays": "NoncurrentDays",
+    }
+
+    def convert(value):
+        if isinstance(value, dict):
+            return {names[k]: convert(v) for k, v in value.items()}
+        return value
+
+    return {"Rules": [convert(rule) for rule in rules]}
+
+
 @pytest.fixture(scope="session")
 def prod_plan() -> Plan:
     return shipped_plan("prod")
+
+
+@pytest.fixture(scope="session")
+def rgw() -> Iterator[Rgw]:
+    """One throwaway Ceph RGW cluster for the whole session (skips only where Ceph cannot be installed)."""
+    with rgw_cluster_running() as cluster:
+        yield cluster
 
 
 SHIPPED_STACKS = stack_names(PROJECT_ROOT)

@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -207,3 +208,17 @@ def snapshot(s3: Any, bucket: str) -> dict[tuple[str, str], tuple[str, bool, byt
         for item in page.get("DeleteMarkers", []):
             state[(item["Key"], item["VersionId"])] = ("delete-marker", item["IsLatest"], None)
     return state
+
+
+def preflight(endpoint: str, bucket: str, origin: str, method: str) -> tuple[int, dict[str, str], str]:
+    """A browser's CORS preflight for an upload to `bucket`: status, headers, body."""
+    request = urllib.request.Request(
+        f"{endpoint}/{bucket}/uploads/photo.jpg",
+        method="OPTIONS",
+        headers={"Origin": origin, "Access-Control-Request-Method": method},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()

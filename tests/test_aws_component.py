@@ -10,6 +10,7 @@ from infra.guide import contract
 from infra.guide.lifecycle import LifecyclePolicy, s3_lifecycle_configuration
 from infra.guide.permissions import app_policy_document
 from infra.offline.harness import Plan, run_plan
+from tests.conftest import pulumi_rules_as_s3_api
 
 BUCKET = "raptscallions-prod"
 S3 = "aws:s3/"
@@ -117,30 +118,6 @@ def test_cors_rule_is_the_shared_rule(prod_plan: Plan) -> None:
         "exposeHeaders": ["ETag", "Content-Length"],
         "maxAgeSeconds": 3600,
     }
-
-
-def pulumi_rules_as_s3_api(rules: list[dict]) -> dict:
-    """Translate the declared Pulumi lifecycle inputs to S3 API names, to compare with the shared document."""
-    names = {
-        "id": "ID",
-        "status": "Status",
-        "filter": "Filter",
-        "prefix": "Prefix",
-        "expiration": "Expiration",
-        "days": "Days",
-        "expiredObjectDeleteMarker": "ExpiredObjectDeleteMarker",
-        "abortIncompleteMultipartUpload": "AbortIncompleteMultipartUpload",
-        "daysAfterInitiation": "DaysAfterInitiation",
-        "noncurrentVersionExpiration": "NoncurrentVersionExpiration",
-        "noncurrentDays": "NoncurrentDays",
-    }
-
-    def convert(value):
-        if isinstance(value, dict):
-            return {names[k]: convert(v) for k, v in value.items()}
-        return value
-
-    return {"Rules": [convert(rule) for rule in rules]}
 
 
 def test_lifecycle_rules_are_the_shared_rules(prod_plan: Plan) -> None:

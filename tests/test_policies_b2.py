@@ -36,7 +36,6 @@ def test_shipped_b2_stack_is_compliant_and_every_b2_rule_applies() -> None:
         ({"softDeleteDays": "45"}, "storage-lifecycle-soft-delete"),
         ({"abortIncompleteMultipartDays": "9"}, "storage-lifecycle-abort-multipart"),
         ({"corsAllowedMethods": ["GET", "PUT", "DELETE"]}, "storage-cors-methods"),
-        ({"corsAllowedOrigins": ["https://*.raptscallions.com"]}, "storage-cors-origins"),
         ({"protect": "false", "environment": "prod", "corsAllowedOrigins": ["https://raptscallions.com"]}, "storage-bucket-protected"),
     ],
 )

@@ -47,7 +47,6 @@ def test_r2_versioning_is_reported_not_applicable_not_violated() -> None:
         (SPACES, {"protect": "false", "environment": "production"}, "storage-bucket-protected"),
         (R2, {"softDeleteDays": "31"}, "storage-lifecycle-soft-delete"),
         (R2, {"abortIncompleteMultipartDays": "8"}, "storage-lifecycle-abort-multipart"),
-        (R2, {"corsAllowedOrigins": ["*"]}, "storage-cors-origins"),
         (R2, {"protect": "false", "environment": "prod"}, "storage-bucket-protected"),
     ],
 )

@@ -10,7 +10,7 @@ import yaml
 from infra import PROJECT
 from infra.guide import contract
 from infra.offline.stack_files import PROJECT_ROOT, project_declarations
-from infra.settings.keys import all_keys
+from infra.providers.registry import all_keys
 from tests.conftest import SHIPPED_STACKS, shipped_plan
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from infra.guide.cors import origin_problem
 from infra.guide.lifecycle import soft_delete_prefix_problem
-from infra.settings.keys import all_keys
+from infra.providers.registry import all_keys
 from infra.settings.model import Settings
 from infra.settings.parse import load_settings
 from infra.settings.problems import SettingsError

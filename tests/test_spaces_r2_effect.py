@@ -8,8 +8,6 @@ the app's origin is allowed and any other origin refused.
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,6 +22,7 @@ from infra.providers.cloudflare.documents import s3_cors_from_r2_rules, s3_lifec
 from infra.providers.digitalocean.documents import s3_cors_from_spaces_rules, s3_lifecycle_from_spaces_rules
 from tests.conftest import shipped_plan
 from tests.local_servers import moto_server
+from tests.s3_servers import preflight
 
 ORIGIN = "https://staging.raptscallions.com"
 
@@ -97,19 +96,6 @@ def test_server_stores_the_guides_lifecycle_rules(applied: tuple, s3: Any) -> No
     bucket, _, _, policy = applied
     stored = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
     assert by_id(stored) == by_id(s3_lifecycle_configuration(policy)["Rules"])
-
-
-def preflight(endpoint: str, bucket: str, origin: str, method: str) -> tuple[int, dict[str, str], str]:
-    request = urllib.request.Request(
-        f"{endpoint}/{bucket}/uploads/photo.jpg",
-        method="OPTIONS",
-        headers={"Origin": origin, "Access-Control-Request-Method": method},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
 
 
 @pytest.mark.parametrize("method", ["PUT", "GET", "HEAD"])

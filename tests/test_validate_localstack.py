@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from infra.guide import contract
-from infra.guide.cors import CorsRule, s3_cors_configuration
+from infra.guide.cors import CorsRule, allowed_headers_problem, browser_origin, origin_problem, s3_cors_configuration
 from infra.guide.permissions import app_policy_document
+from infra.validate import plain_http
 from infra.validate.checks import FOREIGN_ORIGIN
 from infra.validate.probes import PREFIX
 from tests.s3_servers import (
@@ -198,3 +199,69 @@ def test_stack_outputs_are_validated_with_the_stacks_cors_origins(
     assert run.report["target"]["origins"] == [ORIGIN]
     assert run.check("cors")["status"] == "passed"
     assert_told_safely(bench.app.secret, run)
+
+
+# --- CORS origins a browser never sends (S3 compares the Origin header literally) -----------
+
+MISSPELLINGS_OF_ORIGIN = [
+    "https://App.Raptscallions.example",
+    "https://app.raptscallions.example:443",
+    "HTTPS://app.raptscallions.example",
+]
+
+
+def preflight_allows(server: Server, bucket: str, origin: str, method: str = "PUT") -> bool:
+    """What a browser at `origin` learns from S3's answer to its preflight for `method`."""
+    response = plain_http.request(
+        "OPTIONS",
+        f"{server.endpoint}/{bucket}/uploads/u1/avatar.png",
+        headers={"Origin": origin, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": "content-type"},
+        timeout=10,
+    )
+    return 200 <= response.status < 300 and response.header("access-control-allow-origin") in (origin, "*")
+
+
+@pytest.mark.parametrize("stored", MISSPELLINGS_OF_ORIGIN)
+def test_a_rule_stored_as_no_browser_sends_it_refuses_the_real_app(bench: Bench, bucket: str, stored: str) -> None:
+    """Why the guide's rule refuses these spellings: the app's browser sends ORIGIN, and
+    a rule holding another spelling does not answer it."""
+    assert browser_origin(stored) == ORIGIN and origin_problem(stored, production=True)
+    s3 = bench.server.client("s3")
+    assert preflight_allows(bench.server, bucket, ORIGIN)  # the shipped rule answers the app
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=s3_cors_configuration(CorsRule(allowed_origins=(stored,))))
+    assert not preflight_allows(bench.server, bucket, ORIGIN)
+    run = validate(storage_env(bench.server, bucket, bench.app), "--json", "--origin", ORIGIN, *CANNOT_JUDGE_HERE)
+    assert run.code == 1 and run.statuses()["cors"] == "failed"
+    assert f"{ORIGIN} PUT: refused" in run.check("cors")["error"]["message"]
+
+
+@pytest.mark.parametrize("stored", MISSPELLINGS_OF_ORIGIN)
+def test_the_validator_never_passes_a_stored_origin_no_browser_sends(
+    bench: Bench, bucket: str, stored: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stack deployed with a misspelled origin exports that spelling; a preflight sent
+    with it would match the stored rule literally and pass, though the real app is refused."""
+    s3 = bench.server.client("s3")
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=s3_cors_configuration(CorsRule(allowed_origins=(stored,))))
+    outputs: dict[str, object] = {**storage_env(bench.server, bucket, bench.app), contract.CORS_ORIGINS_OUTPUT: [stored]}
+    monkeypatch.setenv("PATH", fake_pulumi(tmp_path, outputs)["PATH"])
+    run = validate({}, "--json", "--stack", "prod", *CANNOT_JUDGE_HERE)
+    assert run.code != 0, run.out
+    assert f"'Origin: {ORIGIN}'" in run.out + run.err
+    assert_told_safely(bench.app.secret, run)
+
+
+@pytest.mark.parametrize("allowed", [(), ("x-amz-meta-owner",), ("content-*",), ("Content-Type",), ("*",)], ids=repr)
+def test_settings_refuse_exactly_the_header_lists_whose_upload_preflight_fails(bench: Bench, allowed: tuple[str, ...]) -> None:
+    """`allowed_headers_problem` against the server: a list it refuses fails the signed PUT's
+    preflight (content-type), a list it accepts passes it."""
+    name = unique_bucket("headers")
+    s3 = bench.server.client("s3")
+    s3.create_bucket(Bucket=name)
+    try:
+        rule = CorsRule(allowed_origins=(ORIGIN,), allowed_headers=allowed)
+        s3.put_bucket_cors(Bucket=name, CORSConfiguration=s3_cors_configuration(rule))
+        allowed_by_server = preflight_allows(bench.server, name, ORIGIN)
+        assert allowed_by_server == (allowed_headers_problem(allowed) is None)
+    finally:
+        empty_and_delete_bucket(s3, name)

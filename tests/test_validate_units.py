@@ -76,7 +76,8 @@ def test_every_problem_is_reported_at_once_and_the_secret_never_quoted() -> None
         "STORAGE_BACKEND is 'local'; set it to 's3'",
         "must have no path: put the bucket in STORAGE_S3_BUCKET",
         "STORAGE_SIGNED_URL_EXPIRATION_SECONDS must be a whole number",
-        "CORS origin 'https://app.example.com/' (from --origin) must be scheme://host[:port] only",
+        "CORS origin 'https://app.example.com/' (from --origin) is not what a browser sends: "
+        "a page at this origin sends 'Origin: https://app.example.com'",
     ):
         assert expected in text
     assert SECRET not in text

@@ -83,7 +83,7 @@ def _read_json(path: Path, stdin: TextIO) -> dict[str, Any]:
         raise DotenvError(f"--from-json {path}: cannot be read ({type(error).__name__})") from None
     try:
         outputs = json.loads(text)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # malformed, nested too deeply, or a number too long
         raise DotenvError(f"--from-json {path}: not JSON (expected `pulumi stack output --json --show-secrets`)") from None
     if not isinstance(outputs, dict):
         raise DotenvError(f"--from-json {path}: expected a JSON object of stack outputs")

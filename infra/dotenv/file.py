@@ -24,7 +24,7 @@ MODE = 0o600
 def render(values: Mapping[str, str], source: str) -> str:
     """The file's text: a header saying where it came from, then `NAME='value'` lines."""
     lines = [
-        f"# RaptScallions storage (STORAGE_*), written by `python -m infra.dotenv` from {source}.",
+        f"# RaptScallions storage (STORAGE_*), written by `python -m infra.dotenv` from {comment_text(source)}.",
         "# Holds the secret access key: keep it private and out of git.",
     ]
     lines += [f"{name}='{value}'" for name, value in values.items()]
@@ -32,6 +32,12 @@ def render(values: Mapping[str, str], source: str) -> str:
     if dotenv_values(stream=io.StringIO(text)) != dict(values):
         raise DotenvError("the values would not read back unchanged from a .env file; refusing to write it")
     return text
+
+
+def comment_text(text: str) -> str:
+    """`text` safe inside a `#` comment line: anything that could end the line (newline, CR,
+    U+2028, which Node's dotenv also splits on) or hide in it is written as an escape."""
+    return "".join(ch if ch.isprintable() and ch != "\\" else ascii(ch)[1:-1] for ch in text)
 
 
 def write_private(path: Path, text: str, *, force: bool) -> None:

@@ -14,8 +14,10 @@ from infra.guide import contract
 
 MASKED = "[secret]"
 """What `pulumi stack output --json` prints for a secret without `--show-secrets`."""
-_UNSAFE = re.compile(r"['\\\x00-\x1f\x7f]")
-"""Characters the dotenv dialects (python-dotenv, Node's dotenv) read differently inside quotes."""
+_UNSAFE = re.compile(r"['\\]|\$\{")
+"""What the dotenv dialects read differently inside single quotes: a quote, a backslash, `${`
+(python-dotenv expands it even there, Node's dotenv does not); so are control characters and
+line separators (anything not printable, see `_unsafe`)."""
 
 
 class DotenvError(Exception):
@@ -40,11 +42,13 @@ def contract_values(outputs: Mapping[str, Any]) -> dict[str, str]:
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
             problems.append(f"{variable.name} is not a text value")
             continue
-        text = str(raw)
-        if variable.secret and text == MASKED:
+        text = _as_text(raw)
+        if variable.integer and contract.integer_problem(text):
+            problems.append(f"{variable.name} {contract.integer_problem(text)}, as the app and the validator read it")
+        elif variable.secret and text == MASKED:
             problems.append(f"{variable.name} is masked ({MASKED}): export the outputs with --show-secrets")
-        elif _UNSAFE.search(text):
-            problems.append(f"{variable.name} contains a quote, backslash or control character; refusing to write it")
+        elif _unsafe(text):
+            problems.append(f"{variable.name} contains a quote, backslash, `${{` or control character; refusing to write it")
         else:
             values[variable.name] = text
     if missing:
@@ -55,3 +59,16 @@ def contract_values(outputs: Mapping[str, Any]) -> dict[str, str]:
     if problems:
         raise DotenvError("; ".join(problems))
     return values
+
+
+def _as_text(raw: str | int | float) -> str:
+    """A number as Pulumi prints it: outputs are float64, so a whole float is written without
+    a fraction (`10485760.0` -> `10485760`, as `pulumi stack output` shows it); other floats
+    keep theirs and are refused where a whole number is due."""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)
+
+
+def _unsafe(text: str) -> bool:
+    return bool(_UNSAFE.search(text)) or any(not (ch.isprintable() or ch == " ") for ch in text)

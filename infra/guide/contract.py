@@ -18,6 +18,8 @@ class ContractVariable:
     default: str | None
     description: str
     secret: bool = False
+    integer: bool = False
+    """A whole number (the app reads it with parseInt); judged by `integer_problem`."""
 
 
 BACKEND = "STORAGE_BACKEND"
@@ -40,9 +42,9 @@ CONTRACT: tuple[ContractVariable, ...] = (
     ContractVariable(ACCESS_KEY_ID, True, None, "Access key ID"),
     ContractVariable(SECRET_ACCESS_KEY, True, None, "Secret access key", secret=True),
     ContractVariable(ENDPOINT, False, None, "Custom endpoint (required for non-AWS)"),
-    ContractVariable(SIGNED_URL_EXPIRATION, False, "900", "Default signed URL expiration"),
-    ContractVariable(MAX_FILE_SIZE, False, "10485760", "Max upload size (10MB)"),
-    ContractVariable(QUOTA, False, "1073741824", "Per-user quota (1GB)"),
+    ContractVariable(SIGNED_URL_EXPIRATION, False, "900", "Default signed URL expiration", integer=True),
+    ContractVariable(MAX_FILE_SIZE, False, "10485760", "Max upload size (10MB)", integer=True),
+    ContractVariable(QUOTA, False, "1073741824", "Per-user quota (1GB)", integer=True),
 )
 
 CONTRACT_NAMES: tuple[str, ...] = tuple(variable.name for variable in CONTRACT)
@@ -51,6 +53,20 @@ SECRET_NAMES: frozenset[str] = frozenset(v.name for v in CONTRACT if v.secret)
 
 CORS_ORIGINS_OUTPUT = "corsAllowedOrigins"
 """Stack output (not an app variable) listing the CORS origins, for the validator."""
+
+
+MAX_INTEGER = 2**63 - 1
+"""The app reads whole-number variables as 64-bit integers."""
+
+
+def integer_problem(text: str) -> str | None:
+    """Why `text` is not a whole-number value the app reads (ASCII digits, at least 1), or None.
+
+    The validator and the `.env` writer both judge with this, so a value one writes the other
+    accepts (`str.isdigit` also takes '²', which `int` refuses)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 19 and 1 <= int(text) <= MAX_INTEGER):
+        return f"must be a whole number from 1 to {MAX_INTEGER}, written in digits 0-9"
+    return None
 
 
 def variable(name: str) -> ContractVariable:

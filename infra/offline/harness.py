@@ -21,7 +21,7 @@ from google.protobuf import json_format
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime import mocks, rpc
 from pulumi.runtime import settings as runtime_settings
-from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.stack import register_stack_transformation, run_in_stack
 
 from infra import PROJECT
 from infra.offline import fakes
@@ -182,6 +182,34 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
+def _record_declaration(order: list[tuple[str, str]]) -> Any:
+    """A stack transformation noting each resource as its constructor runs: the program's
+    declaration order. Registrations reach the monitor in whatever order their inputs
+    resolve on the event loop, which changes from run to run."""
+
+    def record(args: Any) -> None:
+        order.append((args.type_, args.name))
+        return None
+
+    return record
+
+
+def in_declaration_order(
+    registered: list[DeclaredResource], declared: list[tuple[str, str]]
+) -> tuple[DeclaredResource, ...]:
+    """`registered` sorted by when the program declared each resource; any resource the
+    transformation did not see (none today) keeps its arrival order, after the others."""
+    positions: dict[tuple[str, str], list[int]] = {}
+    for index, key in enumerate(declared):
+        positions.setdefault(key, []).append(index)
+    def position(item: tuple[int, DeclaredResource]) -> tuple[int, int]:
+        arrival, resource = item
+        slots = positions.get((resource.type, resource.name))
+        return (slots.pop(0), arrival) if slots else (len(declared), arrival)
+    ordered = sorted(enumerate(registered), key=position)
+    return tuple(resource for _, resource in ordered)
+
+
 def run_plan(stack: str, project_dir: Path = PROJECT_ROOT, config_overrides: dict[str, Any] | None = None) -> Plan:
     """Run the program for `stack` offline.
 
@@ -226,10 +254,16 @@ def _run(stack: str, project_dir: Path, config: dict[str, str], secret_keys: lis
     if added_path:
         sys.path.insert(0, str(project_dir))
     error: str | None = None
+    declared_order: list[tuple[str, str]] = []
+
+    def program() -> None:
+        register_stack_transformation(_record_declaration(declared_order))
+        runpy.run_path(entry_point, run_name="__main__")
+
     loop = asyncio.new_event_loop()
     try:
         asyncio.set_event_loop(loop)
-        loop.run_until_complete(run_in_stack(lambda: runpy.run_path(entry_point, run_name="__main__")))
+        loop.run_until_complete(run_in_stack(program))
     except Exception as exc:  # noqa: BLE001 - reported in the plan, as the engine would
         error = str(exc)
     finally:
@@ -239,7 +273,7 @@ def _run(stack: str, project_dir: Path, config: dict[str, str], secret_keys: lis
             sys.path.remove(str(project_dir))
     return Plan(
         stack=stack,
-        resources=tuple(monitor.declared),
+        resources=in_declaration_order(monitor.declared, declared_order),
         outputs=dict(monitor.stack_outputs),
         secret_outputs=frozenset(monitor.secret_outputs),
         diagnostics=tuple(engine.diagnostics),

@@ -2,7 +2,8 @@
 
 The CLI hands the program the stack's config with the project's declared defaults
 filled in, every value a string (lists and maps as JSON). `stack_config` reproduces
-that, so the offline plan sees what `pulumi up` would.
+that, so the offline plan sees what `pulumi up` would; every reader of stack files (the
+plan, `infra.ci`) goes through `infra.offline.pulumi_yaml`, which reads YAML as Pulumi does.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from infra import PROJECT
+from infra.offline import pulumi_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,13 +28,11 @@ def stack_names(project_dir: Path = PROJECT_ROOT) -> list[str]:
 
 
 def load_yaml(path: Path) -> dict[str, Any]:
-    """A YAML mapping from `path`; StackFileError for a missing or malformed file."""
+    """A YAML mapping from `path`, decoded as Pulumi decodes it; StackFileError otherwise."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StackFileError(f"{path.name} not found in {path.parent}") from None
-    except yaml.YAMLError as error:
-        raise StackFileError(f"{path.name} is not valid YAML: {error}") from None
+        data = pulumi_yaml.read_file(path)
+    except pulumi_yaml.YamlFileError as error:
+        raise StackFileError(str(error)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -44,32 +42,51 @@ def load_yaml(path: Path) -> dict[str, Any]:
 
 def project_declarations(project_dir: Path = PROJECT_ROOT) -> dict[str, Any]:
     """The `config:` block of Pulumi.yaml, keyed by setting name."""
-    return dict(load_yaml(project_dir / "Pulumi.yaml").get("config") or {})
+    config = load_yaml(project_dir / "Pulumi.yaml").get("config") or {}
+    if not isinstance(config, dict):
+        raise StackFileError("Pulumi.yaml: `config:` must be a mapping")
+    return dict(config)
 
 
 def stack_config(stack: str, project_dir: Path = PROJECT_ROOT) -> tuple[dict[str, str], list[str]]:
     """The config the CLI would pass for `stack`: ("namespace:key" -> string, secret keys).
 
-    Encrypted (`secure:`) values cannot be decrypted offline; they are passed as a
-    placeholder and listed as secret.
+    Scalars are passed as written (Pulumi unmarshals each value into a Go string first), lists
+    and maps as JSON. Encrypted (`secure:`) values cannot be decrypted offline; they are
+    passed as a placeholder and listed as secret.
     """
-    stack_file = load_yaml(project_dir / f"Pulumi.{stack}.yaml")
-    raw = stack_file.get("config") or {}
-    if not isinstance(raw, dict):
-        raise StackFileError(f"Pulumi.{stack}.yaml: `config:` must be a mapping")
+    path = project_dir / f"Pulumi.{stack}.yaml"
+    try:
+        root = pulumi_yaml.compose(path)
+        entries = _config_entries(root, path)
+    except pulumi_yaml.YamlFileError as error:
+        raise StackFileError(str(error)) from None
     config: dict[str, str] = {}
     secret_keys: list[str] = []
     for key, declaration in project_declarations(project_dir).items():
         if isinstance(declaration, dict) and "default" in declaration:
             config[_qualify(key)] = _as_config_string(declaration["default"])
-    for key, value in raw.items():
-        full_key = _qualify(str(key))
-        if isinstance(value, dict) and set(value) == {"secure"}:
+    for key, node in entries:
+        full_key = _qualify(key)
+        if pulumi_yaml.secure_value(node) is not None:
             config[full_key] = "[secret]"
             secret_keys.append(full_key)
             continue
-        config[full_key] = _as_config_string(value)
+        try:
+            config[full_key] = pulumi_yaml.config_string(node, path)
+        except pulumi_yaml.YamlFileError as error:
+            raise StackFileError(str(error)) from None
     return config, secret_keys
+
+
+def _config_entries(root: Any, path: Path) -> list[tuple[str, Any]]:
+    if root is None:
+        return []
+    top = dict(pulumi_yaml.mapping_items(root, path, "the stack file"))
+    config = top.get("config")
+    if config is None or (getattr(config, "tag", None) == pulumi_yaml.PLAIN and config.value == ""):
+        return []
+    return pulumi_yaml.mapping_items(config, path, "`config:`")
 
 
 def _qualify(key: str) -> str:

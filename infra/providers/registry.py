@@ -9,6 +9,7 @@ from infra.providers.backblaze.spec import BackblazeSpec
 from infra.providers.cloudflare.spec import CloudflareSpec
 from infra.providers.digitalocean.spec import DigitalOceanSpec
 from infra.providers.spec import ProviderSpec
+from infra.settings.keys import COMMON_KEYS, SettingKey
 
 _SPECS: dict[str, ProviderSpec] = {
     spec.name: spec for spec in (AwsSpec(), DigitalOceanSpec(), BackblazeSpec(), CloudflareSpec())
@@ -24,6 +25,11 @@ def get(name: str) -> ProviderSpec | None:
 
 def all_specs() -> tuple[ProviderSpec, ...]:
     return tuple(_SPECS.values())
+
+
+def all_keys() -> tuple[SettingKey, ...]:
+    """The common keys followed by every provider's own keys."""
+    return COMMON_KEYS + tuple(key for spec in all_specs() for key in spec.option_keys)
 
 
 def provider_for_endpoint(endpoint: str | None) -> ProviderSpec | None:

@@ -2,7 +2,8 @@
 
 Parsing, the `config:` block of Pulumi.yaml (a test keeps them equal) and the README's
 settings table all follow this list. Provider-only keys are declared by the provider's
-spec module and joined in by `all_keys()`.
+spec module, which imports this one; `infra.providers.registry.all_keys()` joins them,
+so this module never imports a provider (settings sit below providers).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ ENVIRONMENT = SettingKey(
 CORS_ORIGINS = SettingKey(
     "corsAllowedOrigins",
     "array",
-    "Browser origins allowed to use signed URLs: https://host[:port], no path. At least one.",
+    "Browser origins allowed to use signed URLs, exactly as browsers send them: https://host[:port], lowercase, no path. At least one.",
     required=True,
 )
 CORS_METHODS = SettingKey(
@@ -159,10 +160,3 @@ COMMON_KEYS: tuple[SettingKey, ...] = (
     ADOPT_EXISTING_BUCKET,
 )
 
-
-def all_keys() -> tuple[SettingKey, ...]:
-    """The common keys followed by every provider's own keys."""
-    from infra.providers import registry
-
-    provider_keys = tuple(key for spec in registry.all_specs() for key in spec.option_keys)
-    return COMMON_KEYS + provider_keys

@@ -43,7 +43,7 @@ def load_settings(raw: Mapping[str, Any], *, stack: str) -> Settings:
 
 
 def _convert_all(raw: Mapping[str, Any], report: Report) -> dict[str, Any]:
-    known = {key.name: key for key in k.all_keys()}
+    known = {key.name: key for key in registry.all_keys()}
     values: dict[str, Any] = {}
     for name in raw:
         if name not in known:
@@ -100,6 +100,8 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
             report.problem(k.BUCKET_NAME.name, f"{bucket!r} {problem}")
         elif warning := spec.bucket_name_warning(bucket):
             report.warn(warning)
+    elif bucket:
+        _bucket_valid_nowhere(bucket, report)
 
     cors = _cors(values, production, report)
     versioning = _versioning(values, spec, report)
@@ -149,6 +151,14 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
     )
 
 
+def _bucket_valid_nowhere(bucket: str, report: Report) -> None:
+    """Without a usable provider, still report a name that no provider accepts, so a bad
+    provider and a bad name are fixed in one go (a name some provider takes is judged later)."""
+    problems = [spec.bucket_name_problem(bucket) for spec in registry.all_specs()]
+    if all(problems):
+        report.problem(k.BUCKET_NAME.name, f"{bucket!r} is valid for no provider: {problems[0]}")
+
+
 def _adoption(values: dict[str, Any], spec: ProviderSpec | None, report: Report) -> bool | None:
     adopt = values.get(k.ADOPT_EXISTING_BUCKET.name)
     if adopt and spec is not None and not spec.supports_adoption:
@@ -195,8 +205,8 @@ def _cors(values: dict[str, Any], production: bool, report: Report) -> cors_rule
             if problem:
                 report.problem(k.CORS_ORIGINS.name, f"{origin!r} {problem}")
                 ok = False
-            elif "*" in origin:
-                report.warn(f"CORS origin {origin!r} is a wildcard; allowed outside prod only")
+            elif origin.startswith("http://"):
+                report.warn(f"CORS origin {origin!r} is plain http (localhost), allowed outside prod only")
         if len(set(origins)) != len(origins):
             report.problem(k.CORS_ORIGINS.name, "lists an origin twice; remove the duplicate")
             ok = False
@@ -219,6 +229,17 @@ def _cors(values: dict[str, Any], production: bool, report: Report) -> cors_rule
             if problem:
                 report.problem(key.name, problem)
                 ok = False
+    headers = values.get(k.CORS_HEADERS.name)
+    if headers is not None and not report.has_problem(k.CORS_HEADERS.name):
+        problem = cors_rules.allowed_headers_problem(headers)
+        if problem:
+            report.problem(k.CORS_HEADERS.name, problem)
+            ok = False
+    expose = values.get(k.CORS_EXPOSE.name)
+    if expose is not None and not any(str(h).lower() in ("etag", "*") for h in expose):
+        report.warn("corsExposeHeaders does not expose ETag: browser code cannot read an upload's ETag (the guide exposes ETag, Content-Length)")
+    if methods is not None and methods and "PUT" not in methods:
+        report.warn("corsAllowedMethods has no PUT: browsers cannot upload through signed PUT URLs")
     max_age = _in_range(values, k.CORS_MAX_AGE, 0, cors_rules.MAX_AGE_LIMIT_SECONDS, report)
     if not ok or None in (methods, max_age, values.get(k.CORS_HEADERS.name), values.get(k.CORS_EXPOSE.name)):
         return None

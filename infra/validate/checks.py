@@ -224,10 +224,18 @@ def cors_preflight(ctx: Context) -> Passed:
     )
     problems = []
     for origin in ctx.target.origins:
+        # A browser sends its page's serialized origin, never the configured spelling; a
+        # preflight with the configured spelling could pass where the real app is refused.
+        problem = cors.origin_problem(origin, production=False)
+        if problem:
+            problems.append(f"{origin!r} {problem}")
+        sent = cors.browser_origin(origin)
+        if sent is None:
+            continue
         for method in cors.APP_METHODS:
-            why = _preflight(ctx, url, origin, method)
+            why = _preflight(ctx, url, sent, method)
             if why:
-                problems.append(f"{origin} {method}: refused ({why})")
+                problems.append(f"{sent} {method}: refused ({why})")
     if _preflight(ctx, url, FOREIGN_ORIGIN, "PUT") is None:
         problems.append(f"foreign origin {FOREIGN_ORIGIN} is allowed to PUT: list only the app's origins")
     if problems:

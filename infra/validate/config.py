@@ -7,6 +7,7 @@ and never quote the secret key.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -64,12 +65,44 @@ def endpoint_problem(endpoint: str) -> str | None:
     return None
 
 
+_BUCKET = re.compile(r"^[a-zA-Z0-9._-]{1,255}$")
+"""What botocore lets through as a bucket name (any stricter rule is the provider's to judge)."""
+_TOKEN = re.compile(r"^[\x21-\x7e]+$")
+"""Printable ASCII without spaces: what may stand in a signed request's Authorization header."""
+_HEADER_TEXT = re.compile(r"^[\x20-\x7e]+$")
+"""Printable ASCII: what an HTTP header value (the preflight's Origin) can carry unchanged."""
+
+
 def _positive_int(name: str, raw: str, problems: list[str]) -> int:
     value = raw.strip() or (contract.variable(name).default or "")
-    if value.isdigit() and int(value) > 0:
+    problem = contract.integer_problem(value)
+    if problem is None:
         return int(value)
-    problems.append(f"{name} must be a whole number of at least 1, got {raw!r}")
+    problems.append(f"{name} {problem}, got {_shown(raw)}")
     return 0
+
+
+def _shown(raw: str) -> str:
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _wire_problems(inputs: Inputs) -> list[str]:
+    """Values the S3 client would send as they are: refused here, so a bad one is a configuration
+    problem (exit 2) and never an exception from deep inside a check (exit 1 "unexpected")."""
+    problems = []
+    bucket = inputs.get(contract.BUCKET)
+    if bucket.strip() and bucket == bucket.strip() and not _BUCKET.match(bucket):
+        problems.append(
+            f"{contract.BUCKET} {_shown(bucket)} is not a bucket name: use the bucket's name only "
+            "(letters, digits, '.', '-', '_'; no path, spaces or control characters)"
+        )
+    key_id = inputs.get(contract.ACCESS_KEY_ID)
+    if key_id.strip() and key_id == key_id.strip() and not _TOKEN.match(key_id):
+        problems.append(
+            f"{contract.ACCESS_KEY_ID} contains a space, control or non-ASCII character; copy the key id exactly"
+        )
+    return problems
 
 
 def load_target(inputs: Inputs) -> Target:
@@ -95,8 +128,14 @@ def load_target(inputs: Inputs) -> Target:
     expiration = _positive_int(contract.SIGNED_URL_EXPIRATION, inputs.get(contract.SIGNED_URL_EXPIRATION), problems)
     for name in (contract.MAX_FILE_SIZE, contract.QUOTA):
         _positive_int(name, inputs.get(name), problems)
+    problems += _wire_problems(inputs)
     for origin in inputs.origins:
         problem = origin_problem(origin, production=False)
+        if problem is None and not _HEADER_TEXT.match(origin):  # the preflight sends it as a header
+            problem = (
+                "contains a control or non-ASCII character, which no browser sends in an Origin header "
+                "(write international hosts as punycode)"
+            )
         if problem:
             problems.append(f"CORS origin {origin!r} (from {inputs.origins_source}) {problem}")
     if problems:

@@ -29,13 +29,19 @@ def days_schema(default: int, what: str) -> PolicyConfigSchema:
     )
 
 
+DEFAULT_ORIGIN_PATTERN = ""
+"""No pattern beyond the guide's rule, which settings apply too: exact https origins in
+every environment, plus http://localhost outside prod. A team narrows it per environment."""
+
+
 def origin_schema() -> PolicyConfigSchema:
     return PolicyConfigSchema(
         properties={
             "allowedOriginPattern": {
                 "type": "string",
-                "default": "^https://",
-                "description": "Regular expression every CORS origin must match (besides the guide's rules).",
+                "default": DEFAULT_ORIGIN_PATTERN,
+                "description": "Regular expression every CORS origin must also match, on top of the guide's rule "
+                "(empty: the guide's rule alone).",
             },
             "environments": ENVIRONMENTS_SCHEMA,
         }

@@ -11,7 +11,7 @@ from infra.guide.lifecycle import DEFAULT_ABORT_MULTIPART_DAYS, DEFAULT_SOFT_DEL
 from storage_policies import checks
 from storage_policies.adapters import ADAPTERS
 from storage_policies.adapters.base import lifecycles_for
-from storage_policies.config import days_schema, origin_schema, setting
+from storage_policies.config import DEFAULT_ORIGIN_PATTERN, days_schema, origin_schema, setting
 from storage_policies.views import BucketView, Finding
 
 PACK_NAME = "raptscallions-storage"
@@ -50,7 +50,7 @@ def _cors_origins(args: StackValidationArgs, report_violation: ReportViolation) 
             bucket = by_urn.get(view.bucket_urn or "")
             environment = bucket.environment if bucket else ""
             production = bucket.is_production if bucket else True
-            pattern = setting(config, environment, "allowedOriginPattern", "^https://")
+            pattern = setting(config, environment, "allowedOriginPattern", DEFAULT_ORIGIN_PATTERN)
             findings += checks.cors_origin_findings(view, production, pattern)
         return findings
 
@@ -111,7 +111,7 @@ def _policy(name: str, description: str, validate: Any, level: EnforcementLevel 
 POLICIES: list[StackValidationPolicy] = [
     _policy(
         "storage-cors-origins",
-        "CORS allows only exact https origins: no '*', no wildcard, no plain http (localhost outside prod only).",
+        "CORS allows only origins exactly as browsers send them: https, no '*' or wildcard (http://localhost outside prod only).",
         _cors_origins,
         schema=origin_schema(),
     ),

@@ -102,6 +102,8 @@ class BackblazeSpec(ProviderSpec):
         """Region and endpoint may be left unset: the account's authorization tells them at deploy time."""
         if region and not _REGION.match(region):
             report.problem("region", f"{region!r} is not a B2 region such as us-west-004 or eu-central-003")
+            if endpoint and region_of_endpoint(endpoint) is None:
+                report.problem("endpoint", f"{endpoint!r} is not a B2 S3 endpoint such as https://s3.us-west-004.backblazeb2.com")
             return None
         if endpoint:
             endpoint_region = region_of_endpoint(endpoint)

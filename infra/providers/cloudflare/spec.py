@@ -21,6 +21,7 @@ JURISDICTION = SettingKey(
 )
 
 _ACCOUNT = re.compile(r"^[0-9a-f]{32}$")
+_ENDPOINT = re.compile(r"^https://[0-9a-f]{32}(\.(eu|fedramp))?\.r2\.cloudflarestorage\.com/?$")
 LOCATION_HINTS = frozenset({"wnam", "enam", "weur", "eeur", "apac", "oc"})
 JURISDICTIONS = frozenset({"default", "eu", "fedramp"})
 REGION = "auto"
@@ -78,13 +79,16 @@ class CloudflareSpec(ProviderSpec):
         return f"{options.account_id}/{bucket}/{options.jurisdiction}"
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
+        ok = True
         if region and region != REGION:
             report.problem(
                 "region",
                 f"must be 'auto' (or unset) for cloudflare, not {region!r}; place the bucket with r2LocationHint instead",
             )
-            return None
-        if options is None:
+            ok = False
+        if not ok or options is None:
+            if endpoint and not _ENDPOINT.match(endpoint):
+                report.problem("endpoint", f"{endpoint!r} is not an R2 endpoint; use {endpoint_for('<account-id>')} or leave it unset")
             return None
         expected = endpoint_for(options.account_id, options.jurisdiction)
         if endpoint and endpoint.rstrip("/") != expected:

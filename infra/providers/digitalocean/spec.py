@@ -31,6 +31,12 @@ def app_key_name(bucket: str, generation: str = DEFAULT_CREDENTIAL) -> str:
     return credential_display_name(bucket, generation)
 
 
+def _endpoint_region(endpoint: str) -> str | None:
+    """`nyc3` from `https://nyc3.digitaloceanspaces.com`, else None."""
+    match = re.match(r"^https://([a-z]{3}\d)" + re.escape(ENDPOINT_SUFFIX) + "/?$", endpoint)
+    return match.group(1) if match else None
+
+
 class DigitalOceanSpec(ProviderSpec):
     name = "digitalocean"
     display_name = "DigitalOcean Spaces"
@@ -48,11 +54,13 @@ class DigitalOceanSpec(ProviderSpec):
         return f"{region},{bucket}"
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
-        if not region:
-            report.problem("region", "is required for digitalocean: the Spaces datacenter, e.g. nyc3")
-            return None
-        if not _REGION.match(region):
-            report.problem("region", f"{region!r} is not a Spaces datacenter name such as nyc3 or fra1")
+        if not region or not _REGION.match(region):
+            if not region:
+                report.problem("region", "is required for digitalocean: the Spaces datacenter, e.g. nyc3")
+            else:
+                report.problem("region", f"{region!r} is not a Spaces datacenter name such as nyc3 or fra1")
+            if endpoint and _endpoint_region(endpoint) is None:
+                report.problem("endpoint", f"{endpoint!r} must be a regional Spaces endpoint such as {endpoint_for('nyc3')}")
             return None
         if region not in KNOWN_REGIONS:
             report.warn(f"region {region!r} is not a Spaces datacenter this package knows ({', '.join(sorted(KNOWN_REGIONS))})")
