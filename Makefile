@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 STACK ?= prod
+# Test workers: the suite's servers and subprocesses keep two cores busy.
+WORKERS ?= 2
 
 .PHONY: plan test test-servers lint bench install localstack node-packages rgw
 
@@ -22,7 +24,7 @@ plan: $(STAMP)
 # The whole suite. First it makes (once, outside the work tree, reused afterwards) what the
 # tests' servers and clients need, so nothing is skipped on a fresh machine.
 test: $(STAMP) test-servers
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup
 
 test-servers: localstack node-packages rgw
 

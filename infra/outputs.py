@@ -10,7 +10,8 @@ from infra.settings.model import Settings
 
 
 def app_environment(settings: Settings, access: StorageAccess) -> dict[str, pulumi.Input]:
-    """The app's STORAGE_* variables (the endpoint only where the provider needs one).
+    """The app's STORAGE_* variables (the endpoint only where the provider needs one), and
+    the contract's SDK settings with their fixed values, for every provider alike.
 
     Values are strings, as environment variables are; the secret key is a Pulumi secret.
     """
@@ -26,6 +27,8 @@ def app_environment(settings: Settings, access: StorageAccess) -> dict[str, pulu
     }
     if access.endpoint is not None:
         environment[contract.ENDPOINT] = access.endpoint
+    for variable in contract.SDK_VARIABLES:
+        environment[variable.name] = variable.default or ""
     return environment
 
 

@@ -10,6 +10,7 @@ import pytest
 from infra.offline.harness import Plan, run_plan
 from infra.offline.stack_files import PROJECT_ROOT, stack_names
 from tests.rgw_server import Rgw, rgw_cluster_running
+from tests.s3_servers import Server, localstack
 
 
 @functools.lru_cache(maxsize=None)
@@ -60,4 +61,38 @@ def rgw() -> Iterator[Rgw]:
         yield cluster
 
 
+@pytest.fixture(scope="session")
+def localstack_server() -> Iterator[Server]:
+    """One LocalStack (S3 + IAM) for the whole session; each module makes its own IAM users and buckets."""
+    with localstack() as server:
+        yield server
+
+
 SHIPPED_STACKS = stack_names(PROJECT_ROOT)
+
+
+SESSION_SERVERS = {"rgw": "rgw", "localstack_server": "localstack"}
+"""Session-scoped fixtures that start a server, and the worker group of the tests using each."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `pytest -n 2 --dist loadgroup` (`make test`), start each server once.
+
+    A test that uses a module-scoped fixture (each of those starts a server or builds a
+    plan) stays on one worker with its module; every test on the session's RGW cluster
+    shares one worker (likewise LocalStack's). A module may name its group itself
+    (`pytestmark`). Everything else is spread freely. Without xdist the marks are inert.
+    """
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None or item.get_closest_marker("xdist_group"):
+            continue
+        used = set(item.fixturenames)
+        servers = sorted(group for name, group in SESSION_SERVERS.items() if name in used)
+        if servers:
+            item.add_marker(pytest.mark.xdist_group("+".join(servers)))
+            continue
+        scopes = {definition.scope for name in used for definition in info.name2fixturedefs.get(name, ())}
+        if "module" in scopes:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))

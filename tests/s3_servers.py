@@ -104,6 +104,9 @@ def moto_with_iam() -> Iterator[Server]:
         yield Server(endpoint, bootstrap.iam_user("admin", ADMIN_POLICY))
     finally:
         _reset_auth(endpoint, "inf")
+        # The threaded server shares moto's in-process backends: forget this server's users,
+        # keys and buckets, so the next moto_with_iam in the session starts empty.
+        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
         server.stop()
 
 

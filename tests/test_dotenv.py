@@ -30,9 +30,11 @@ AWS_OUTPUTS: dict[str, Any] = {
     contract.SIGNED_URL_EXPIRATION: "900",
     contract.MAX_FILE_SIZE: "10485760",
     contract.QUOTA: "1073741824",
+    contract.REQUEST_CHECKSUM: "WHEN_REQUIRED",
+    contract.RESPONSE_CHECKSUM: "WHEN_REQUIRED",
     contract.CORS_ORIGINS_OUTPUT: ["https://app.raptscallions.com"],
 }
-EXPECTED = {k: v for k, v in AWS_OUTPUTS.items() if k.startswith("STORAGE_")}
+EXPECTED = {k: v for k, v in AWS_OUTPUTS.items() if k != contract.CORS_ORIGINS_OUTPUT}
 
 
 def outputs_file(tmp_path: Path, outputs: dict[str, Any]) -> Path:
@@ -58,6 +60,14 @@ def test_writes_exactly_the_contract_variables_and_reads_back(tmp_path: Path, ca
     assert contract.ENDPOINT not in target.read_text(), "AWS exports no endpoint, so none is written"
     assert contract.CORS_ORIGINS_OUTPUT not in target.read_text()
     assert all(name in out for name in EXPECTED) and "not shown" in out
+
+
+def test_a_stack_exported_before_the_sdk_settings_still_gets_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without the two SDK settings the app's signed PUTs break on R2; an older stack's outputs get the fixed value."""
+    older = {k: v for k, v in AWS_OUTPUTS.items() if not k.startswith("AWS_")}
+    target = tmp_path / ".env"
+    assert run(capsys, "--from-json", str(outputs_file(tmp_path, older)), "--output", str(target))[0] == 0
+    assert dotenv_values(target) == EXPECTED
 
 
 def test_the_endpoint_is_written_when_the_stack_exports_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -188,3 +198,11 @@ def test_module_entry_point_runs_without_a_traceback(tmp_path: Path) -> None:
     assert first.returncode == 0 and dotenv_values(target) == EXPECTED
     assert again.returncode == 1 and "already exists" in again.stderr and "Traceback" not in again.stderr
     assert SECRET not in first.stdout + first.stderr + again.stdout + again.stderr
+
+
+def test_an_sdk_setting_the_sdk_would_refuse_is_not_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / ".env"
+    outputs = {**AWS_OUTPUTS, contract.REQUEST_CHECKSUM: "when-required"}
+    code, _, err = run(capsys, "--from-json", str(outputs_file(tmp_path, outputs)), "--output", str(target))
+    assert code == 1 and not target.exists()
+    assert "AWS_REQUEST_CHECKSUM_CALCULATION must be WHEN_SUPPORTED or WHEN_REQUIRED" in err

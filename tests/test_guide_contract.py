@@ -32,7 +32,18 @@ def guide_table() -> dict[str, tuple[bool, str | None]]:
 def test_contract_is_exactly_the_guides_table() -> None:
     table = guide_table()
     assert len(table) == 9
-    assert {v.name: (v.required, v.default) for v in contract.CONTRACT} == table
+    storage_rows = [v for v in contract.CONTRACT if v.kind == contract.STORAGE]
+    assert {v.name: (v.required, v.default) for v in storage_rows} == table
+    assert all(v.name.startswith("STORAGE_") for v in storage_rows)
+    assert contract.STORAGE_NAMES == tuple(v.name for v in storage_rows)
+
+
+def test_sdk_rows_are_the_js_sdks_checksum_switches_not_guide_rows() -> None:
+    """The SDK rows are not in the guide's table; they are optional, not secret, with one fixed value."""
+    sdk = {v.name: v for v in contract.SDK_VARIABLES}
+    assert set(sdk) == {"AWS_REQUEST_CHECKSUM_CALCULATION", "AWS_RESPONSE_CHECKSUM_VALIDATION"}
+    assert not set(sdk) & set(guide_table())
+    assert all(not v.required and not v.secret and v.default == "WHEN_REQUIRED" for v in sdk.values())
 
 
 def test_only_the_secret_access_key_is_secret() -> None:

@@ -106,3 +106,30 @@ def test_shipped_prod_plan_passes_every_policy() -> None:
     result = run_plan_cli("--stack", "prod")
     assert result.returncode == 0
     assert "Policies (pack raptscallions-storage): all passed" in result.stdout
+
+
+def test_plan_of_a_kms_stack_shows_the_kms_statement_and_passes_the_pack(tmp_path: Path) -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    project = copy_project(
+        tmp_path,
+        {
+            "raptscallions-storage:provider": "aws",
+            "raptscallions-storage:bucketName": "raptscallions-prod",
+            "raptscallions-storage:region": "us-east-1",
+            "raptscallions-storage:environment": "prod",
+            "raptscallions-storage:corsAllowedOrigins": ["https://app.example.com"],
+            "raptscallions-storage:awsKmsKeyArn": key,
+        },
+    )
+    result = run_plan_cli("--stack", "broken", "--project-dir", str(project), "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["policyVerdicts"] == []
+    [user_policy] = [r for r in plan["resources"] if r["type"] == "aws:iam/userPolicy:UserPolicy"]
+    statements = json.loads(user_policy["inputs"]["policy"])["Statement"]
+    assert statements[-1] == {
+        "Sid": "AppKmsKeyUse",
+        "Effect": "Allow",
+        "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+        "Resource": [key],
+    }

@@ -115,3 +115,25 @@ def test_b2_dynamic_resources_are_judged_over_the_wire_as_in_process(analyzer: a
     remote = over_grpc(analyzer, broken)
     assert {v.policy for v in remote} == {"storage-no-public-access", "storage-encryption-at-rest"}
     assert sorted(remote, key=str) == sorted(analyze_plan(broken), key=str)
+
+
+def test_kms_statement_is_accepted_and_a_wider_one_refused_over_the_wire(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:
+    """SSE-KMS: the component's kms:GenerateDataKey/kms:Decrypt on the bucket key passes; kms:* on any key does not."""
+    import json
+
+    from tests.policy_support import edit
+
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    plan = run_plan("prod", config_overrides={"awsKmsKeyArn": key})
+    assert over_grpc(analyzer, plan) == []
+
+    def widen(inputs: dict) -> None:
+        document = json.loads(inputs["policy"])
+        document["Statement"][2].update(Action=["kms:*"], Resource=["*"])
+        inputs["policy"] = json.dumps(document)
+
+    broken = edit(plan, "aws:iam/userPolicy:UserPolicy", widen)
+    remote = over_grpc(analyzer, broken)
+    assert {v.policy for v in remote} == {"storage-credential-least-privilege"}
+    assert any("'kms:*' is a wildcard" in v.message for v in remote)
+    assert sorted(remote, key=str) == sorted(analyze_plan(broken), key=str)

@@ -233,6 +233,8 @@ def test_aws_kms_key_must_be_an_arn_in_the_bucket_region() -> None:
     assert settings_for(awsKmsKeyArn=good).options.kms_key_arn == good
     assert keys_of(problems(awsKmsKeyArn="alias/mine")) == ["awsKmsKeyArn"]
     assert keys_of(problems(awsKmsKeyArn=good.replace("us-east-1", "eu-west-1"))) == ["awsKmsKeyArn"]
+    alias = "arn:aws:kms:us-east-1:123456789012:alias/raptscallions"
+    assert keys_of(problems(awsKmsKeyArn=alias)) == ["awsKmsKeyArn"], "IAM cannot grant key use through an alias ARN"
 
 
 def test_digitalocean_endpoint_must_match_region() -> None:

@@ -91,16 +91,26 @@ FILE_CASES = {
 }
 
 
-def _skip_unreadable_as_root(name: str) -> None:
-    if name == "unreadable" and os.geteuid() == 0:
-        pytest.skip("root reads a mode-000 file anyway; the case needs an unprivileged user")
+def _unreadable_even_as_root(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root reads a mode-000 file anyway (CI runs as root): there, the reader's open of the
+    stack file fails with the EACCES an unprivileged user gets, so the case still runs."""
+    if name != "unreadable" or os.geteuid() != 0:
+        return
+    real_open = pulumi_yaml.os.open
+
+    def open_as_unprivileged(path, flags, *args, **kwargs):
+        if str(path).endswith("Pulumi.hostile.yaml"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(pulumi_yaml.os, "open", open_as_unprivileged)
 
 
 @pytest.mark.parametrize("name", sorted(FILE_CASES))
 def test_plan_refuses_a_hostile_stack_file_with_exit_2_and_one_line(
-    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _skip_unreadable_as_root(name)
+    _unreadable_even_as_root(name, monkeypatch)
     project = hostile_project(tmp_path, name)
     code = plan_cli.main(["--stack", "hostile", "--project-dir", str(project)])
     out, err = capsys.readouterr()
@@ -113,9 +123,9 @@ def test_plan_refuses_a_hostile_stack_file_with_exit_2_and_one_line(
 
 @pytest.mark.parametrize("name", sorted(FILE_CASES))
 def test_ci_matrix_refuses_a_hostile_stack_file_cleanly(
-    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _skip_unreadable_as_root(name)
+    _unreadable_even_as_root(name, monkeypatch)
     project = hostile_project(tmp_path, name)
     code = matrix.main(["--project-dir", str(project)])
     out, err = capsys.readouterr()

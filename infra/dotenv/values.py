@@ -29,12 +29,16 @@ def contract_values(outputs: Mapping[str, Any]) -> dict[str, str]:
 
     Required variables must be there; optional ones (the endpoint, absent on AWS) are written
     only when the stack exports them, so the app falls back to its own defaults otherwise.
+    SDK settings are always written: a stack deployed before they were exported gets the
+    contract's fixed value, since the app's SDK default breaks signed uploads.
     """
     values: dict[str, str] = {}
     missing: list[str] = []
     problems: list[str] = []
     for variable in contract.CONTRACT:
         raw = outputs.get(variable.name)
+        if (raw is None or raw == "") and variable.kind == contract.SDK:
+            raw = variable.default
         if raw is None or raw == "":
             if variable.required:
                 missing.append(variable.name)
@@ -45,6 +49,8 @@ def contract_values(outputs: Mapping[str, Any]) -> dict[str, str]:
         text = _as_text(raw)
         if variable.integer and contract.integer_problem(text):
             problems.append(f"{variable.name} {contract.integer_problem(text)}, as the app and the validator read it")
+        elif variable.kind == contract.SDK and text.upper() not in contract.CHECKSUM_VALUES:
+            problems.append(f"{variable.name} must be {' or '.join(contract.CHECKSUM_VALUES)}, as the app's SDK reads it")
         elif variable.secret and text == MASKED:
             problems.append(f"{variable.name} is masked ({MASKED}): export the outputs with --show-secrets")
         elif _unsafe(text):

@@ -18,6 +18,10 @@ BUCKET_ACTIONS: tuple[str, ...] = ("s3:ListBucket", "s3:GetBucketLocation")
 
 APP_ACTIONS: frozenset[str] = frozenset(OBJECT_ACTIONS + BUCKET_ACTIONS)
 
+KMS_ACTIONS: tuple[str, ...] = ("kms:GenerateDataKey", "kms:Decrypt")
+"""With SSE-KMS, S3 asks KMS for a data key on PutObject and to decrypt it on GetObject,
+as the caller: the app's credential needs exactly these two, on exactly the bucket's key."""
+
 IAM_POLICY_VERSION = "2012-10-17"
 
 
@@ -31,14 +35,15 @@ def objects_arn(bucket: str, partition: str = "aws") -> str:
     return f"{bucket_arn(bucket, partition)}/*"
 
 
-def app_policy_document(bucket: str, partition: str = "aws") -> dict[str, Any]:
-    """The app credential's IAM policy, scoped to exactly one bucket.
+def app_policy_document(bucket: str, partition: str = "aws", kms_key_arn: str | None = None) -> dict[str, Any]:
+    """The app credential's IAM policy, scoped to exactly one bucket (and its KMS key).
 
     The guide lists all five actions on both ARNs in one statement; here object actions
     apply only to objects and bucket actions only to the bucket, which grants the same
-    effective access with nothing extra.
+    effective access with nothing extra. With `kms_key_arn` (SSE-KMS) a third statement
+    grants `KMS_ACTIONS` on that key only.
     """
-    return {
+    document = {
         "Version": IAM_POLICY_VERSION,
         "Statement": [
             {
@@ -55,6 +60,14 @@ def app_policy_document(bucket: str, partition: str = "aws") -> dict[str, Any]:
             },
         ],
     }
+    if kms_key_arn:
+        document["Statement"].append(
+            {"Sid": KMS_SID, "Effect": "Allow", "Action": list(KMS_ACTIONS), "Resource": [kms_key_arn]}
+        )
+    return document
+
+
+KMS_SID = "AppKmsKeyUse"
 
 
 REFUSED_READ_ACTIONS: tuple[str, ...] = (

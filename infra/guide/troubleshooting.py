@@ -2,7 +2,7 @@
 
 The validator classifies every failure into one of these and prints the entry. The
 first six follow the guide's headings and error lines; TIMEOUT, OVER_PRIVILEGED,
-CONFIGURATION and OTHER cover what the validator finds beyond the guide's list.
+BAKED_CHECKSUM, CONFIGURATION and OTHER cover what the validator finds beyond the guide's list.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ class ErrorClass(str, enum.Enum):
     ACCESS_DENIED = "access_denied"
     CORS = "cors"
     OVER_PRIVILEGED = "over_privileged"
+    BAKED_CHECKSUM = "baked_checksum"
     CONFIGURATION = "configuration"
     OTHER = "other"
 
@@ -96,6 +97,18 @@ TROUBLESHOOTING: dict[ErrorClass, Trouble] = {
         ),
         "Give the app a key limited to PutObject, GetObject, DeleteObject, ListBucket and "
         "GetBucketLocation on this bucket (the key `pulumi up` creates).",
+    ),
+    ErrorClass.BAKED_CHECKSUM: Trouble(
+        "Signed Upload Refused: Checksum of an Empty Body",
+        "Signed PUT URL refused: it carries the checksum of an empty body",
+        (
+            f"{contract.REQUEST_CHECKSUM} is not {contract.CHECKSUM_WHEN_REQUIRED}: the app's AWS SDK for JavaScript "
+            "(3.729.0 and later) then signs x-amz-checksum-crc32=AAAAAA== (the CRC32 of nothing) into every PUT URL",
+            "This provider holds the browser's upload to that checksum and refuses every real file",
+        ),
+        f"Set {contract.REQUEST_CHECKSUM}={contract.CHECKSUM_WHEN_REQUIRED} and "
+        f"{contract.RESPONSE_CHECKSUM}={contract.CHECKSUM_WHEN_REQUIRED} in the app's environment "
+        "(`python -m infra.dotenv --stack <stack>` writes both), then restart the app.",
     ),
     ErrorClass.CONFIGURATION: Trouble(
         "Configuration",

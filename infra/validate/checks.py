@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from infra.guide import cors, lifecycle, permissions
+from infra.guide import contract, cors, lifecycle, permissions
 from infra.guide.troubleshooting import ErrorClass
 from infra.validate import plain_http
+from infra.validate.app_sdk_url import app_sdk_put_url
 from infra.validate.classify import CheckFailed, from_s3_code
 from infra.validate.config import Target
 from infra.validate.probes import Probes
@@ -125,14 +126,10 @@ def signed_get(ctx: Context) -> Passed:
     return Passed(f"plain HTTP GET with a {ctx.target.signed_url_expiration}s signature returned the object")
 
 
-def signed_put(ctx: Context) -> Passed:
-    key = ctx.probes.key("signed-put")
-    url = ctx.client.generate_presigned_url(
-        "put_object",
-        Params={"Bucket": ctx.target.bucket, "Key": key, "ContentType": SIGNED_PUT_CONTENT_TYPE},
-        ExpiresIn=ctx.target.signed_url_expiration,
-    )
-    body = _content(ctx, "signed-put")
+def _signed_put_round_trip(ctx: Context, role: str, url: str) -> plain_http.Response:
+    """PUT a probe through `url` with plain HTTP; on success read it back (bytes and signed content type)."""
+    key = ctx.probes.key(role)
+    body = _content(ctx, role)
     ctx.probes.sending(key)
     try:
         response = plain_http.request(
@@ -143,13 +140,53 @@ def signed_put(ctx: Context) -> Passed:
         raise
     if not 200 <= response.status < 300:
         ctx.probes.refused(key)
-        raise _http_failure(response, "signed PUT URL")
+        return response
     ctx.probes.answered(key)
     ctx.probes.stored_version(response.header("x-amz-version-id"))
-    stored = _read(ctx, "signed-put")
+    stored = _read(ctx, role)
     if stored.get("ContentType", "").split(";")[0] != SIGNED_PUT_CONTENT_TYPE:
         raise CheckFailed(ErrorClass.OTHER, "object uploaded by signed URL lost its signed content type")
-    return Passed("plain HTTP PUT with the signed content type stored the object")
+    return response
+
+
+def signed_put(ctx: Context) -> Passed:
+    """A browser's upload through a signed PUT URL. Without AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED
+    the app's SDK bakes an empty-body checksum into its URLs, so that URL is tried too."""
+    target = ctx.target
+    key = ctx.probes.key("signed-put")
+    url = ctx.client.generate_presigned_url(
+        "put_object",
+        Params={"Bucket": target.bucket, "Key": key, "ContentType": SIGNED_PUT_CONTENT_TYPE},
+        ExpiresIn=target.signed_url_expiration,
+    )
+    response = _signed_put_round_trip(ctx, "signed-put", url)
+    if not 200 <= response.status < 300:
+        raise _http_failure(response, "signed PUT URL")
+    if not target.app_bakes_checksums:
+        return Passed("plain HTTP PUT with the signed content type stored the object (as the app's SDK signs it)")
+    role = "signed-put-app-sdk"
+    app_url = app_sdk_put_url(
+        ctx.client, target.bucket, ctx.probes.key(role), SIGNED_PUT_CONTENT_TYPE, target.signed_url_expiration
+    )
+    response = _signed_put_round_trip(ctx, role, app_url)
+    unset = f"{contract.REQUEST_CHECKSUM} is {'unset' if target.request_checksums == 'WHEN_SUPPORTED' else target.request_checksums}"
+    if not 200 <= response.status < 300:
+        code = response.error_code or f"HTTP {response.status}"
+        raise CheckFailed(
+            ErrorClass.BAKED_CHECKSUM,
+            f"{unset}, so the app's SDK signs the CRC32 of an empty body into its PUT URLs; the provider refused "
+            f"that upload ({code}) while the same PUT without the checksum worked. Set "
+            f"{contract.REQUEST_CHECKSUM}={contract.CHECKSUM_WHEN_REQUIRED} and "
+            f"{contract.RESPONSE_CHECKSUM}={contract.CHECKSUM_WHEN_REQUIRED} in the app's environment.",
+        )
+    return Passed(
+        "plain HTTP PUT stored the object, also through a URL as the app's SDK signs it by default",
+        (
+            f"{unset}: the app's SDK signs an empty-body checksum into its PUT URLs; this provider ignored it, "
+            f"others (R2) refuse it. Set {contract.REQUEST_CHECKSUM}={contract.CHECKSUM_WHEN_REQUIRED} and "
+            f"{contract.RESPONSE_CHECKSUM}={contract.CHECKSUM_WHEN_REQUIRED} (`python -m infra.dotenv` writes them).",
+        ),
+    )
 
 
 def delete(ctx: Context) -> Passed:

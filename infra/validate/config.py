@@ -29,6 +29,14 @@ class Target:
     """None for AWS, where boto3 picks the regional endpoint as the app's SDK does."""
     signed_url_expiration: int
     origins: tuple[str, ...]
+    request_checksums: str = contract.CHECKSUM_VALUES[0]
+    """The app SDK's AWS_REQUEST_CHECKSUM_CALCULATION as the validated environment sets it
+    (upper-case); unset means the SDK's default, WHEN_SUPPORTED."""
+
+    @property
+    def app_bakes_checksums(self) -> bool:
+        """True when the app's SDK puts an empty-body CRC32 into its signed PUT URLs."""
+        return self.request_checksums != contract.CHECKSUM_WHEN_REQUIRED
 
     @property
     def provider(self) -> str:
@@ -129,6 +137,13 @@ def load_target(inputs: Inputs) -> Target:
     for name in (contract.MAX_FILE_SIZE, contract.QUOTA):
         _positive_int(name, inputs.get(name), problems)
     problems += _wire_problems(inputs)
+    for variable in contract.SDK_VARIABLES:
+        raw = inputs.get(variable.name).strip()
+        if raw and raw.upper() not in contract.CHECKSUM_VALUES:
+            problems.append(
+                f"{variable.name} is {_shown(raw)}; the app's SDK accepts only {' or '.join(contract.CHECKSUM_VALUES)} "
+                f"(set {variable.default}, as `python -m infra.dotenv` writes it)"
+            )
     for origin in inputs.origins:
         problem = origin_problem(origin, production=False)
         if problem is None and not _HEADER_TEXT.match(origin):  # the preflight sends it as a header
@@ -148,4 +163,5 @@ def load_target(inputs: Inputs) -> Target:
         endpoint=endpoint.rstrip("/") or None,
         signed_url_expiration=expiration,
         origins=tuple(dict.fromkeys(inputs.origins)),
+        request_checksums=inputs.get(contract.REQUEST_CHECKSUM).strip().upper() or contract.CHECKSUM_VALUES[0],
     )

@@ -33,8 +33,9 @@ class Inputs:
         return self.values.get(name, "")
 
     def nothing_configured(self) -> bool:
-        """True when every contract variable is unset or blank (the guide's CI skip case)."""
-        return not any(self.get(name).strip() for name in contract.CONTRACT_NAMES)
+        """True when every STORAGE_* variable is unset or blank (the guide's CI skip case);
+        the SDK settings alone configure no storage."""
+        return not any(self.get(name).strip() for name in contract.STORAGE_NAMES)
 
 
 def _contract_values(raw: Mapping[str, object]) -> dict[str, str]:

@@ -127,7 +127,7 @@ class AwsStorage(StorageComponent):
             f"{name}-app-policy",
             user=self.user.name,
             name="raptscallions-storage-app",
-            policy=json.dumps(app_policy_document(settings.bucket_name, partition)),
+            policy=json.dumps(app_policy_document(settings.bucket_name, partition, settings.options.kms_key_arn)),
             opts=child,
         )
         self.access_keys, self.access_key = declare_generations(

@@ -110,10 +110,17 @@ class AwsSpec(ProviderSpec):
 
     def parse_options(self, values: Mapping[str, Any], report: Report) -> AwsOptions:
         arn = values.get(KMS_KEY_ARN.name) or ""
-        if arn and not _KMS_ARN.match(arn):
+        match = _KMS_ARN.match(arn) if arn else None
+        if arn and not match:
             report.problem(
                 KMS_KEY_ARN.name,
                 f"{arn!r} is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<id>, or leave it empty for SSE-S3",
+            )
+        elif match and match.group(4) == "alias":
+            report.problem(
+                KMS_KEY_ARN.name,
+                f"{arn!r} is an alias ARN; IAM grants kms:GenerateDataKey and kms:Decrypt on the key itself, "
+                "so give the key's ARN (arn:aws:kms:<region>:<account>:key/<id>, `aws kms describe-key --key-id <alias>`)",
             )
         return AwsOptions(kms_key_arn=arn or None, publish_secret=bool(values.get(PUBLISH_SECRET.name)))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from infra.guide.permissions import APP_ACTIONS, bucket_arn, objects_arn
+from infra.guide.permissions import APP_ACTIONS, KMS_ACTIONS, bucket_arn, objects_arn
 from storage_policies.adapters.base import (
     Adapter,
     bucket_urn_of,
@@ -145,6 +145,7 @@ class AwsAdapter(Adapter):
             for partition in ("aws", "aws-cn", "aws-us-gov")
             for arn in (bucket_arn(b.name, partition), objects_arn(b.name, partition))
         }
+        kms_keys = _bucket_kms_keys(resources)
         findings = [
             Finding(r.urn, f"attaches a managed policy, which cannot be checked; {PERMISSIONS_FIX} (inline).")
             for r in of_type(resources, *ATTACHMENTS)
@@ -155,7 +156,7 @@ class AwsAdapter(Adapter):
                 findings.append(Finding(r.urn, "the policy document is not valid JSON."))
                 continue
             for statement in statements:
-                findings += [Finding(r.urn, f"{problem}; {PERMISSIONS_FIX}.") for problem in _statement_problems(statement, allowed_resources)]
+                findings += [Finding(r.urn, f"{problem}; {PERMISSIONS_FIX}.") for problem in _statement_problems(statement, allowed_resources, kms_keys)]
         return findings
 
     @staticmethod
@@ -180,19 +181,36 @@ def _denies_insecure_transport(statement: Mapping[str, Any]) -> bool:
     )
 
 
-def _statement_problems(statement: Mapping[str, Any], allowed_resources: set[str]) -> list[str]:
+def _bucket_kms_keys(resources: list[Any]) -> set[str]:
+    """The KMS keys the stack's buckets encrypt with by default (SSE-KMS): the only keys the app may use."""
+    return {
+        str(key)
+        for config in of_type(resources, *ENCRYPTION)
+        for rule in as_list(config.props.get("rules"))
+        if (key := (rule.get("applyServerSideEncryptionByDefault") or {}).get("kmsMasterKeyId"))
+    }
+
+
+def _statement_problems(statement: Mapping[str, Any], allowed_resources: set[str], kms_keys: set[str]) -> list[str]:
+    """S3 statements: the guide's actions on the bucket; KMS statements: KMS_ACTIONS on the bucket's key."""
     if statement.get("Effect") == "Deny":
         return []
     problems = []
     if "NotAction" in statement or "NotResource" in statement:
         problems.append("a statement uses NotAction/NotResource, which grants everything else")
     actions = [str(a) for a in as_list(statement.get("Action"))]
+    is_kms = any(a.lower().startswith("kms:") for a in actions)
+    allowed_actions = frozenset(KMS_ACTIONS) if is_kms else APP_ACTIONS
     for action in actions:
         if "*" in action:
             problems.append(f"action {action!r} is a wildcard")
-        elif action not in APP_ACTIONS:
-            problems.append(f"action {action!r} is not one the app needs ({', '.join(sorted(APP_ACTIONS))})")
+        elif action not in allowed_actions:
+            needs = "SSE-KMS needs" if is_kms else "app needs"
+            problems.append(f"action {action!r} is not one the {needs} ({', '.join(sorted(allowed_actions))})")
     for resource in (str(r) for r in as_list(statement.get("Resource"))):
-        if resource not in allowed_resources:
+        if is_kms and resource not in kms_keys:
+            where = f"the bucket's key ({', '.join(sorted(kms_keys))})" if kms_keys else "a key: the bucket uses no KMS key"
+            problems.append(f"KMS resource {resource!r} is not {where}")
+        elif not is_kms and resource not in allowed_resources:
             problems.append(f"resource {resource!r} is not this stack's bucket or its objects")
     return problems
