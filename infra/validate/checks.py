@@ -72,9 +72,9 @@ def _put(ctx: Context, role: str, content_type: str) -> str:
             Bucket=ctx.target.bucket, Key=key, Body=_content(ctx, role), ContentType=content_type
         )
     except Exception as error:
-        if getattr(error, "response", None):  # the server answered: nothing stored
-            ctx.probes.refused(key)
+        ctx.probes.failed(key, error)
         raise
+    ctx.probes.answered(key)
     ctx.probes.stored_version(response.get("VersionId"))
     return key
 
@@ -131,12 +131,17 @@ def _signed_put_round_trip(ctx: Context, role: str, url: str) -> plain_http.Resp
     key = ctx.probes.key(role)
     body = _content(ctx, role)
     ctx.probes.sending(key)
-    response = plain_http.request(
-        "PUT", url, headers={"Content-Type": SIGNED_PUT_CONTENT_TYPE}, body=body, timeout=ctx.timeout
-    )
+    try:
+        response = plain_http.request(
+            "PUT", url, headers={"Content-Type": SIGNED_PUT_CONTENT_TYPE}, body=body, timeout=ctx.timeout
+        )
+    except Exception as error:
+        ctx.probes.failed(key, error)
+        raise
     if not 200 <= response.status < 300:
         ctx.probes.refused(key)
         return response
+    ctx.probes.answered(key)
     ctx.probes.stored_version(response.header("x-amz-version-id"))
     stored = _read(ctx, role)
     if stored.get("ContentType", "").split(";")[0] != SIGNED_PUT_CONTENT_TYPE:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import TextIO
 
 from infra.guide import contract
 from infra.offline.stack_files import PROJECT_ROOT
+from infra.validate import interrupts
 from infra.validate import inputs as sources
 from infra.validate.checks import CHECK_IDS, CONFIGURATION
 from infra.validate.runner import EXIT_CONFIGURATION, EXIT_INTERRUPTED, EXIT_OK
@@ -77,11 +77,27 @@ def _ci(environ: Mapping[str, str]) -> bool:
     return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
-def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main(
+    argv: list[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """One run; a Ctrl-C or SIGTERM at any point is exit 130 with probes removed, no traceback."""
+    stderr = stderr or sys.stderr
+    try:
+        code = _main(argv, environ=environ, stdout=stdout, stderr=stderr)
+    except KeyboardInterrupt:
+        code = EXIT_INTERRUPTED
+    if interrupts.take():  # arrived where nothing waits (parsing, the report): still honoured
+        code = EXIT_INTERRUPTED
+    if code == EXIT_INTERRUPTED:
+        print("interrupted", file=stderr)
+    return code
+
+
+def _main(
     argv: list[str] | None = None,
     *,
     environ: Mapping[str, str] | None = None,
@@ -97,7 +113,8 @@ def main(
         if args.env_file is not None:
             loaded = sources.from_env_file(args.env_file)
         elif args.stack is not None:
-            loaded = sources.from_stack(args.stack, args.project_dir, args.timeout)
+            with interrupts.waiting():  # `pulumi stack output` may take a while
+                loaded = sources.from_stack(args.stack, args.project_dir, args.timeout)
         else:
             loaded = sources.from_environment(environ)
     except sources.InputError as error:
@@ -115,15 +132,9 @@ def main(
     from infra.validate import report, runner
 
     redact = report.Redactor([loaded.get(name) for name in contract.SECRET_NAMES])
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt) if _main_thread() else None
-    try:
-        outcome = runner.run(loaded, timeout=args.timeout, skip=set(args.skip))
-    except KeyboardInterrupt:
-        print("interrupted", file=stderr)
-        return EXIT_INTERRUPTED
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+    outcome = runner.run(loaded, timeout=args.timeout, skip=set(args.skip))
+    if interrupts.take():  # after the run's last wait: the report says interrupted
+        outcome.interrupted = True
     if args.json:
         print(report.render_json(outcome, redact), file=stdout)
     else:
@@ -132,10 +143,3 @@ def main(
         stdout.write(report.render_text(outcome, redact, terminal=terminal, width=width))
     stdout.flush()
     return outcome.exit_code
-
-
-def _main_thread() -> bool:
-    """Signal handlers can only be installed from the main thread."""
-    import threading
-
-    return threading.current_thread() is threading.main_thread()

@@ -124,7 +124,11 @@ def render_text(outcome: Outcome, redact: Redactor, *, terminal: bool, width: in
     console.print(Text(f"  {summary_line(outcome)}"))
     notes = [n for r in outcome.results for n in r.notes]
     if outcome.left_behind:
-        notes.append("Probe object(s) could not be removed; delete them by hand: " + ", ".join(outcome.left_behind))
+        notes.append(
+            "Probe object(s) may remain; delete them by hand: "
+            + ", ".join(outcome.left_behind)
+            + " (a delete failed or ran out of time, or an upload got no answer and may still be stored)"
+        )
     for note in notes:
         console.print(Text(redact(f"  Note: {note}")))
     console.print()

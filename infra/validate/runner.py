@@ -1,19 +1,19 @@
 """Runs the checks in order: each timed, each bounded by the timeout, dependents of a
 failed check not run, and the probes removed at the end — after a pass, a failure,
-a timeout or Ctrl-C alike.
+a timeout or Ctrl-C alike — within one more timeout of wall-clock time.
 """
 
 from __future__ import annotations
 
 import functools
-import queue
-import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from infra.guide.troubleshooting import ErrorClass
+from infra.validate import interrupts
+from infra.validate.bounded import bounded
 from infra.validate.checks import CHECKS, CONFIGURATION, Context, Passed, Skip
 from infra.validate.classify import Failure, classify
 from infra.validate.config import ConfigurationProblems, Target, load_target
@@ -60,27 +60,6 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.exit_code == EXIT_OK
-
-
-def _bounded(work: Callable[[], Any], timeout: float) -> tuple[str, Any]:
-    """Run `work` in a daemon thread; ("ok", value), ("error", exception) or ("timeout", None).
-
-    A daemon thread, because a request stuck past the timeout must neither hold up the
-    report nor keep the process alive; its socket timeout ends it soon after.
-    """
-    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
-
-    def target() -> None:
-        try:
-            box.put(("ok", work()))
-        except BaseException as error:  # noqa: BLE001 - handed to the main thread
-            box.put(("error", error))
-
-    threading.Thread(target=target, daemon=True, name="validate-check").start()
-    try:
-        return box.get(timeout=timeout)
-    except queue.Empty:
-        return "timeout", None
 
 
 def _ms(start: float) -> float:
@@ -153,7 +132,7 @@ def run(
                 continue
             start = time.perf_counter()
             try:
-                kind, value = _bounded(functools.partial(check.run, ctx), timeout)
+                kind, value = bounded(functools.partial(check.run, ctx), timeout)
             except KeyboardInterrupt:
                 outcome.interrupted = True
                 status[check.id] = INTERRUPTED
@@ -165,6 +144,8 @@ def run(
             status[check.id] = result.status
             outcome.results.append(result)
     finally:
+        if interrupts.take():  # a Ctrl-C after the last wait: the checks are done, still say so
+            outcome.interrupted = True
         outcome.left_behind = _clean_up(ctx)
         outcome.duration_ms = _ms(started)
     return outcome
@@ -187,8 +168,9 @@ def _result(check_id: str, name: str, kind: str, value: Any, duration: float, ti
 
 
 def _clean_up(ctx: Context) -> list[str]:
-    """Remove every probe still pending; a second Ctrl-C leaves the rest, named."""
+    """Remove every probe that may exist, within one more `timeout` of wall-clock time;
+    a second Ctrl-C leaves the rest. What may remain is named."""
     try:
-        return ctx.probes.clean_up(ctx.client, ctx.target.bucket)
+        return ctx.probes.clean_up(ctx.client, ctx.target.bucket, time.monotonic() + ctx.timeout)
     except KeyboardInterrupt:
-        return list(ctx.probes.pending)
+        return ctx.probes.may_remain()
