@@ -77,7 +77,7 @@ SESSION_SERVERS = {"rgw": "rgw", "localstack_server": "localstack"}
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under `pytest -n 2 --dist loadgroup` (`make test`), start each server once.
+    """Under `pytest -n 3 --dist loadgroup` (`make test`), start each server once.
 
     A test that uses a module-scoped fixture (each of those starts a server or builds a
     plan) stays on one worker with its module; every test on the session's RGW cluster
