@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -150,5 +151,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if plan.error is None and not _mandatory(verdicts) else 1
 
 
+def _run() -> int:
+    """`main`, quiet when the reader goes away (`python -m infra.plan ... | head`)."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 1
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_run())

@@ -134,3 +134,22 @@ def test_plan_of_a_kms_stack_shows_the_kms_statement_and_passes_the_pack(tmp_pat
         "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
         "Resource": [key],
     }
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """`python -m infra.plan --stack prod | head -3`: the plan ends quietly when the pipe closes."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.plan", "--stack", "prod"],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
+    try:
+        assert process.stdout is not None and process.stdout.read(10)
+        process.stdout.close()
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()

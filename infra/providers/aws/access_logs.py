@@ -18,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID
+from infra.providers.aws.private_bucket import private_bucket_controls
 from infra.providers.aws.documents import log_bucket_policy
 from infra.providers.aws.spec import ACCESS_LOG_PREFIX, access_log_bucket_name, partition_for_region
 from infra.settings.model import Settings
@@ -44,36 +45,10 @@ class AccessLogs:
             opts=pulumi.ResourceOptions(parent=parent, protect=settings.protect),
         )
         log_id = self.bucket.id
-        self.ownership = aws.s3.BucketOwnershipControls(
-            f"{name}-access-logs-ownership",
-            bucket=log_id,
-            region=region,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child,
-        )
-        self.public_access_block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-access-logs-public-access-block",
-            bucket=log_id,
-            region=region,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-        )
-        self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-access-logs-encryption",
-            bucket=log_id,
-            region=region,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="AES256"
-                    )
-                )
-            ],
-            opts=child,
-        )
+        controls = private_bucket_controls(f"{name}-access-logs", log_id, region, child)
+        self.ownership = controls.ownership
+        self.public_access_block = controls.public_access_block
+        self.encryption = controls.encryption
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent)).account_id
         self.bucket_policy = aws.s3.BucketPolicy(
             f"{name}-access-logs-policy",

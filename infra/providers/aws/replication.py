@@ -20,6 +20,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
+from infra.providers.aws.private_bucket import private_bucket_controls
 from infra.providers.aws.documents import replication_role_policy, replication_trust_policy, tls_only_bucket_policy
 from infra.providers.aws.spec import partition_for_region, replica_bucket_name, replication_role_name
 from infra.settings.model import Settings
@@ -60,36 +61,10 @@ class Replica:
             versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
             opts=child,
         )
-        self.ownership = aws.s3.BucketOwnershipControls(
-            f"{name}-replica-ownership",
-            bucket=replica_id,
-            region=region,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child,
-        )
-        self.public_access_block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-replica-public-access-block",
-            bucket=replica_id,
-            region=region,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-        )
-        self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-replica-encryption",
-            bucket=replica_id,
-            region=region,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="AES256"
-                    )
-                )
-            ],
-            opts=child,
-        )
+        controls = private_bucket_controls(f"{name}-replica", replica_id, region, child)
+        self.ownership = controls.ownership
+        self.public_access_block = controls.public_access_block
+        self.encryption = controls.encryption
         self.bucket_policy = aws.s3.BucketPolicy(
             f"{name}-replica-tls-only",
             bucket=replica_id,
