@@ -144,16 +144,16 @@ def test_bad_access_log_settings_are_all_reported_by_key() -> None:
 
 def test_access_logging_on_another_provider_is_refused() -> None:
     raw = {
-        "provider": "digitalocean",
-        "bucketName": "raptscallions-spaces",
-        "region": "nyc3",
+        "provider": "backblaze",
+        "bucketName": "raptscallions-b2",
+        "region": "us-west-004",
         "corsAllowedOrigins": ["https://app.raptscallions.com"],
         "accessLogDays": 30,
     }
     with pytest.raises(SettingsError) as caught:
         load_settings(raw, stack="dev")
     [problem] = caught.value.problems
-    assert problem.key == "accessLogDays" and "applies only to provider aws" in problem.message
+    assert problem.key == "accessLogDays" and "applies only to provider aws and digitalocean, not backblaze" in problem.message
 
 
 # --- the policy pack ---------------------------------------------------------------------
@@ -205,7 +205,7 @@ def test_the_log_bucket_must_be_private_like_any_bucket(prod_plan: Plan) -> None
 def test_providers_without_a_logging_switch_are_not_applicable() -> None:
     from tests.conftest import shipped_plan
 
-    for stack in ("spaces-staging", "staging", "b2-staging"):
+    for stack in ("staging", "b2-staging"):
         assert "storage-access-logging" not in violations(shipped_plan(stack))
 
 

@@ -13,6 +13,7 @@ from infra.offline.harness import Plan, run_plan
 from infra.providers.digitalocean.documents import s3_cors_from_spaces_rules, s3_lifecycle_from_spaces_rules
 from tests.component_probe import probe_plan
 from tests.conftest import shipped_plan, with_empty_filters
+from tests.policy_support import app_part
 
 STACK = "spaces-staging"
 BUCKET = "raptscallions-staging-spaces"
@@ -21,21 +22,28 @@ COMPONENT = "raptscallions:storage:SpacesStorage"
 SPACES_BUCKET = "digitalocean:index/spacesBucket:SpacesBucket"
 SPACES_CORS = "digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration"
 SPACES_KEY = "digitalocean:index/spacesKey:SpacesKey"
+SPACES_LOGGING = "digitalocean:index/spacesBucketLogging:SpacesBucketLogging"
 FAKE_SECRET = "fake-spaces-secret-for-storage-app-key"
 
 
 @pytest.fixture(scope="module")
-def plan() -> Plan:
+def full_plan() -> Plan:
     found = shipped_plan(STACK)
     assert found.error is None, found.error
     return found
 
 
+@pytest.fixture(scope="module")
+def plan(full_plan: Plan) -> Plan:
+    """The app Space's part (the log Space is tested in tests/test_spaces_access_logs.py)."""
+    return app_part(full_plan)
 
-def test_declares_the_bucket_cors_and_one_key(plan: Plan) -> None:
-    assert sorted(r.type for r in plan.resources) == sorted([COMPONENT, SPACES_BUCKET, SPACES_CORS, SPACES_KEY])
-    component = plan.one(COMPONENT)
-    assert all(r.parent == component.urn for r in plan.resources if r is not component)
+
+def test_declares_the_bucket_cors_one_key_and_access_logging(full_plan: Plan) -> None:
+    expected = [COMPONENT, SPACES_BUCKET, SPACES_CORS, SPACES_KEY, SPACES_BUCKET, SPACES_LOGGING]
+    assert sorted(r.type for r in full_plan.resources) == sorted(expected)
+    component = full_plan.one(COMPONENT)
+    assert all(r.parent == component.urn for r in full_plan.resources if r is not component)
 
 
 def test_bucket_is_private_protected_versioned_and_in_the_region(plan: Plan) -> None:
@@ -47,7 +55,7 @@ def test_bucket_is_private_protected_versioned_and_in_the_region(plan: Plan) -> 
     assert bucket.inputs["forceDestroy"] is False
     assert bucket.inputs["versioning"] == {"enabled": True}
     assert "corsRules" not in bucket.inputs, "CORS belongs to the dedicated resource, not the deprecated inline rules"
-    assert not any(r.protect for r in plan.resources if r is not bucket)
+    assert not any(r.protect for r in plan.resources if r is not bucket), "only buckets are protected"
 
 
 def test_lifecycle_rules_mean_the_guides_rules(plan: Plan) -> None:
@@ -88,21 +96,21 @@ def test_secret_key_appears_in_no_plain_output(plan: Plan) -> None:
 
 
 def test_versioning_off_suspends_explicitly_and_drops_version_cleanup() -> None:
-    plan = run_plan(STACK, config_overrides={"versioning": "false"})
+    plan = app_part(run_plan(STACK, config_overrides={"versioning": "false"}))
     bucket = plan.one(SPACES_BUCKET)
     assert bucket.inputs["versioning"] == {"enabled": False}
     assert [r["id"] for r in bucket.inputs["lifecycleRules"]] == ["cleanup-soft-deleted", "cleanup-incomplete-uploads"]
 
 
 def test_lifecycle_settings_flow_into_the_rules() -> None:
-    plan = run_plan(STACK, config_overrides={"softDeletePrefix": "trash/", "softDeleteDays": "14", "noncurrentVersionDays": "3"})
+    plan = app_part(run_plan(STACK, config_overrides={"softDeletePrefix": "trash/", "softDeleteDays": "14", "noncurrentVersionDays": "3"}))
     rules = plan.one(SPACES_BUCKET).inputs["lifecycleRules"]
     policy = LifecyclePolicy(soft_delete_prefix="trash/", soft_delete_days=14, noncurrent_version_days=3)
     assert s3_lifecycle_from_spaces_rules(rules) == with_empty_filters(s3_lifecycle_configuration(policy))
 
 
 def test_protect_false_is_honoured() -> None:
-    plan = run_plan(STACK, config_overrides={"protect": "false"})
+    plan = app_part(run_plan(STACK, config_overrides={"protect": "false"}))
     assert plan.one(SPACES_BUCKET).protect is False
 
 

@@ -28,8 +28,10 @@ def all_specs() -> tuple[ProviderSpec, ...]:
 
 
 def all_keys() -> tuple[SettingKey, ...]:
-    """The common keys followed by every provider's own keys."""
-    return COMMON_KEYS + tuple(key for spec in all_specs() for key in spec.option_keys)
+    """The common keys followed by every provider's own keys, each once (`accessLogging` is
+    shared by AWS and Spaces)."""
+    keys = COMMON_KEYS + tuple(key for spec in all_specs() for key in spec.option_keys)
+    return tuple({key.name: key for key in reversed(keys)}[name] for name in dict.fromkeys(k.name for k in keys))
 
 
 def provider_for_endpoint(endpoint: str | None) -> ProviderSpec | None:

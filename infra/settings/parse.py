@@ -78,12 +78,14 @@ def _provider(values: dict[str, Any], report: Report) -> ProviderSpec | None:
     if spec is None:
         report.problem(k.PROVIDER.name, f"{name!r} is not a supported provider; use one of {', '.join(registry.NAMES)}")
         return None
+    own = {key.name for key in spec.option_keys}
+    owners: dict[str, set[str]] = {}
     for other in registry.all_specs():
-        if other is spec:
-            continue
         for key in other.option_keys:
-            if values.get(key.name) not in (None, "", key.default):
-                report.problem(key.name, f"applies only to provider {other.name}, not {spec.name}; remove it")
+            if key.name not in own and values.get(key.name) not in (None, "", key.default):
+                owners.setdefault(key.name, set()).add(other.name)
+    for name, providers in owners.items():
+        report.problem(name, f"applies only to provider {' and '.join(sorted(providers))}, not {spec.name}; remove it")
     return spec
 
 

@@ -174,12 +174,12 @@ POLICIES: list[StackValidationPolicy] = [
     _policy("storage-encryption-at-rest", "Default encryption at rest where the provider has a switch (AWS, B2).", _adapter_rule("encryption_findings")),
     _policy(
         "storage-access-logging",
-        "Production buckets write server access logs to a separate private log bucket where the provider has a switch (AWS).",
+        "Production buckets write server access logs to a separate private log bucket where the provider has a switch (AWS, Spaces).",
         _access_logging(production=True),
     ),
     _policy(
         "storage-access-logging-nonprod",
-        "Non-production buckets write server access logs where the provider has a switch (AWS; advisory).",
+        "Non-production buckets write server access logs where the provider has a switch (AWS, Spaces; advisory).",
         _access_logging(production=False),
         level=EnforcementLevel.ADVISORY,
     ),

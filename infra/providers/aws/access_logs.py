@@ -18,12 +18,13 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID
+from infra.providers.access_logging import LOG_EXPIRY_RULE_ID
 from infra.providers.aws.private_bucket import private_bucket_controls
 from infra.providers.aws.documents import log_bucket_policy
 from infra.providers.aws.spec import ACCESS_LOG_PREFIX, access_log_bucket_name, partition_for_region
 from infra.settings.model import Settings
 
-LOG_EXPIRY_RULE_ID = "expire-access-logs"
+__all__ = ["LOG_EXPIRY_RULE_ID", "AccessLogs"]
 
 
 class AccessLogs:

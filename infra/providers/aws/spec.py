@@ -9,6 +9,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from infra.providers.access_logging import (  # noqa: F401  (ACCESS_LOG_PREFIX, access_log_bucket_name: re-exported)
+    ACCESS_LOG_DAYS,
+    ACCESS_LOG_PREFIX,
+    ACCESS_LOGGING,
+    access_log_bucket_name,
+    derived_bucket_name,
+    parse_access_logging,
+)
 from infra.providers.spec import Location, ProviderSpec, VersioningSupport, dns_bucket_name_problem
 from infra.settings.keys import SettingKey
 from infra.settings.problems import Report
@@ -29,22 +37,6 @@ PUBLISH_SECRET = SettingKey(
     providers=frozenset({"aws"}),
 )
 
-ACCESS_LOGGING = SettingKey(
-    "accessLogging",
-    "boolean",
-    "aws only: server access logs of the bucket in a dedicated private log bucket, <bucket>-access-logs.",
-    default=True,
-    providers=frozenset({"aws"}),
-)
-
-ACCESS_LOG_DAYS = SettingKey(
-    "accessLogDays",
-    "integer",
-    "aws only: days access log files are kept in the log bucket before they expire.",
-    default=90,
-    providers=frozenset({"aws"}),
-)
-
 REPLICA_REGION = SettingKey(
     "awsReplicaRegion",
     "string",
@@ -58,12 +50,7 @@ _KMS_ARN = re.compile(r"^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key|alias)/
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 IAM_USER_NAME_LIMIT = 64
-BUCKET_NAME_LIMIT = 63
-ACCESS_LOG_PREFIX = "s3-access/"
-"""Where S3 writes the app bucket's access log files in the log bucket; the log bucket's expiry
-rule is scoped to it, so no rule ever expires a whole bucket."""
 LOG_DELIVERY_PRINCIPAL = "logging.s3.amazonaws.com"
-MAX_ACCESS_LOG_DAYS = 3650
 ACCESS_KEYS_PER_USER = 2
 """IAM allows two access keys per user: exactly enough for the old and the new one while rotating."""
 
@@ -98,20 +85,6 @@ def iam_user_name(bucket: str) -> str:
         return name
     digest = hashlib.sha256(bucket.encode()).hexdigest()[:8]
     return f"{bucket[: IAM_USER_NAME_LIMIT - len(digest) - 5]}-{digest}-app"
-
-
-def derived_bucket_name(bucket: str, suffix: str) -> str:
-    """`<bucket>-<suffix>`, shortened with a hash of the bucket name past S3's 63 characters."""
-    name = f"{bucket}-{suffix}"
-    if len(name) <= BUCKET_NAME_LIMIT:
-        return name
-    digest = hashlib.sha256(bucket.encode()).hexdigest()[:8]
-    return f"{bucket[: BUCKET_NAME_LIMIT - len(suffix) - len(digest) - 2].rstrip('.-')}-{digest}-{suffix}"
-
-
-def access_log_bucket_name(bucket: str) -> str:
-    """The dedicated bucket receiving the app bucket's server access logs."""
-    return derived_bucket_name(bucket, "access-logs")
 
 
 def replica_bucket_name(bucket: str) -> str:
@@ -185,10 +158,7 @@ class AwsSpec(ProviderSpec):
                 f"{arn!r} is an alias ARN; IAM grants kms:GenerateDataKey and kms:Decrypt on the key itself, "
                 "so give the key's ARN (arn:aws:kms:<region>:<account>:key/<id>, `aws kms describe-key --key-id <alias>`)",
             )
-        days = values.get(ACCESS_LOG_DAYS.name)
-        if days is not None and not 1 <= days <= MAX_ACCESS_LOG_DAYS:
-            report.problem(ACCESS_LOG_DAYS.name, f"must be 1-{MAX_ACCESS_LOG_DAYS} days ({days} given)")
-        logging = values.get(ACCESS_LOGGING.name)
+        logging, days = parse_access_logging(values, report)
         replica = values.get(REPLICA_REGION.name) or ""
         if replica and not _REGION.match(replica):
             report.problem(REPLICA_REGION.name, f"{replica!r} is not an AWS region name such as us-west-2; leave it empty for no replica")
@@ -202,8 +172,8 @@ class AwsSpec(ProviderSpec):
             replica_region=replica or None,
             kms_key_arn=arn or None,
             publish_secret=bool(values.get(PUBLISH_SECRET.name)),
-            access_logging=ACCESS_LOGGING.default if logging is None else bool(logging),
-            access_log_days=days if days is not None else ACCESS_LOG_DAYS.default,
+            access_logging=logging,
+            access_log_days=days,
         )
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:

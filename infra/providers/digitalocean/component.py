@@ -4,7 +4,8 @@ Declares: a private Space (protected when settings say so, never force-destroyed
 versioning and the guide's lifecycle rules, the guide's CORS rule through the dedicated
 `SpacesBucketCorsConfiguration` (the bucket's inline `corsRules` are deprecated), and a
 Spaces access key per credential generation whose only grant is `readwrite` on this one
-bucket; the active one is exported.
+bucket; the active one is exported. With `accessLogging` (on by default) a private log
+Space receives the app Space's server access logs (`access_logs`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from infra.providers.base import (
     component_type,
 )
 from infra.providers.credentials import declare_generations, generation_suffixed
+from infra.providers.digitalocean.access_logs import SpacesAccessLogs
 from infra.providers.digitalocean.spec import APP_KEY_PERMISSION, app_key_name
 from infra.settings.model import Settings, Versioning
 
@@ -56,6 +58,9 @@ class SpacesStorage(StorageComponent):
             cors_rules=[_cors_rule(settings.cors)],
             opts=child,
         )
+        self.access_logs: SpacesAccessLogs | None = None
+        if settings.options.access_logging:
+            self.access_logs = SpacesAccessLogs(self, name, settings, self.bucket)
         self.keys, self.key = declare_generations(settings, lambda generation: self._key(name, settings, generation))
 
         self.access = StorageAccess(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from infra.providers.access_logging import ACCESS_LOG_DAYS, ACCESS_LOGGING, parse_access_logging
 from infra.providers.credentials import credential_display_name
 from infra.providers.spec import Location, ProviderSpec, VersioningSupport, dns_bucket_name_problem
 from infra.settings.model import DEFAULT_CREDENTIAL
@@ -18,6 +21,15 @@ ENDPOINT_SUFFIX = ".digitaloceanspaces.com"
 APP_KEY_PERMISSION = "readwrite"
 """The app key's only grant, on its one bucket: objects read, write, delete and list.
 Never `fullaccess` (every bucket, bucket administration) and never an all-buckets grant."""
+
+
+@dataclass(frozen=True)
+class SpacesOptions:
+    """Spaces-only settings."""
+
+    access_logging: bool = True
+    """Server access logs into `<bucket>-access-logs` (Spaces writes them; the app key cannot read them)."""
+    access_log_days: int = 90
 
 
 def endpoint_for(region: str) -> str:
@@ -42,6 +54,7 @@ class DigitalOceanSpec(ProviderSpec):
     display_name = "DigitalOcean Spaces"
     component = "infra.providers.digitalocean.component:SpacesStorage"
     versioning = VersioningSupport.SWITCH
+    option_keys = (ACCESS_LOGGING, ACCESS_LOG_DAYS)
     credential_env = ("DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY")
     endpoint_host_suffix = ENDPOINT_SUFFIX
     supports_adoption = True
@@ -52,6 +65,10 @@ class DigitalOceanSpec(ProviderSpec):
     def bucket_import_id(self, bucket: str, region: str, options: Any) -> str:
         """`<region>,<name>`, as the DigitalOcean provider imports a Space."""
         return f"{region},{bucket}"
+
+    def parse_options(self, values: Mapping[str, Any], report: Report) -> SpacesOptions:
+        logging, days = parse_access_logging(values, report)
+        return SpacesOptions(access_logging=logging, access_log_days=days)
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
         if not region or not _REGION.match(region):

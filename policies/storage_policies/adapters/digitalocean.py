@@ -20,6 +20,8 @@ CORS = ("digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfig
 POLICY = ("digitalocean:index/spacesBucketPolicy:SpacesBucketPolicy",)
 KEY = ("digitalocean:index/spacesKey:SpacesKey",)
 OBJECT = ("digitalocean:index/spacesBucketObject:SpacesBucketObject",)
+LOGGING = ("digitalocean:index/spacesBucketLogging:SpacesBucketLogging",)
+LOGGING_FIX = "set raptscallions-storage:accessLogging to true (the component declares the log Space)"
 APP_GRANTS = frozenset({"read", "readwrite"})
 
 
@@ -27,10 +29,38 @@ class DigitalOceanAdapter(Adapter):
     provider = "digitalocean"
 
     def buckets(self, resources: list[Any]) -> list[BucketView]:
+        log_targets = {
+            target for r in of_type(resources, *LOGGING) if (target := self._log_target(resources, r)) != self._logged(resources, r)
+        }
         return [
-            self.bucket_view(b, "name", "enabled" if (b.props.get("versioning") or {}).get("enabled") is True else "disabled")
+            self.bucket_view(
+                b,
+                "name",
+                "enabled" if (b.props.get("versioning") or {}).get("enabled") is True else "disabled",
+                role="access-logs" if b.urn in log_targets else "app",
+            )
             for b in of_type(resources, *BUCKET)
         ]
+
+    def access_logging_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
+        """Each app Space logs into another Space of this stack (`SpacesBucketLogging`)."""
+        by_urn = {b.urn: b for b in buckets}
+        findings = []
+        for bucket in (b for b in buckets if b.is_app):
+            targets = [self._log_target(resources, r) for r in of_type(resources, *LOGGING) if self._logged(resources, r) == bucket.urn]
+            if not targets:
+                findings.append(Finding(bucket.urn, f"the {bucket.environment} Space has no server access logging; {LOGGING_FIX}."))
+            elif not any(t in by_urn and t != bucket.urn for t in targets):
+                findings.append(
+                    Finding(bucket.urn, f"server access logs must go to a separate log Space declared in this stack; {LOGGING_FIX}.")
+                )
+        return findings
+
+    def _logged(self, resources: list[Any], logging: Any) -> str | None:
+        return bucket_urn_of(resources, logging, "bucket", BUCKET, "name")
+
+    def _log_target(self, resources: list[Any], logging: Any) -> str | None:
+        return bucket_urn_of(resources, logging, "targetBucket", BUCKET, "name")
 
     def cors(self, resources: list[Any]) -> list[CorsView]:
         views = [

@@ -1,0 +1,69 @@
+"""Server access logging settings shared by the providers that have a switch (AWS, Spaces).
+
+The keys, the log prefix and the log bucket's name are provider-neutral: both S3 and Spaces
+write an app bucket's access logs under `ACCESS_LOG_PREFIX` in `<bucket>-access-logs`, whose
+lifecycle expires them after `accessLogDays`. Each provider's component declares its own
+resources. No SDK import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from infra.settings.keys import SettingKey
+from infra.settings.problems import Report
+
+LOGGING_PROVIDERS = frozenset({"aws", "digitalocean"})
+
+ACCESS_LOGGING = SettingKey(
+    "accessLogging",
+    "boolean",
+    "aws and digitalocean: server access logs of the bucket in a dedicated private log bucket, <bucket>-access-logs.",
+    default=True,
+    providers=LOGGING_PROVIDERS,
+)
+
+ACCESS_LOG_DAYS = SettingKey(
+    "accessLogDays",
+    "integer",
+    "aws and digitalocean: days access log files are kept in the log bucket before they expire.",
+    default=90,
+    providers=LOGGING_PROVIDERS,
+)
+
+ACCESS_LOG_PREFIX = "s3-access/"
+"""Where the provider writes the app bucket's access log files in the log bucket; the log
+bucket's expiry rule is scoped to it, so no rule ever expires a whole bucket."""
+LOG_EXPIRY_RULE_ID = "expire-access-logs"
+"""The log bucket's rule expiring log files after `accessLogDays` (under `ACCESS_LOG_PREFIX` only)."""
+MAX_ACCESS_LOG_DAYS = 3650
+BUCKET_NAME_LIMIT = 63
+"""S3 and Spaces both allow bucket names of at most 63 characters."""
+
+
+def derived_bucket_name(bucket: str, suffix: str) -> str:
+    """`<bucket>-<suffix>`, shortened with a hash of the bucket name past 63 characters."""
+    name = f"{bucket}-{suffix}"
+    if len(name) <= BUCKET_NAME_LIMIT:
+        return name
+    digest = hashlib.sha256(bucket.encode()).hexdigest()[:8]
+    return f"{bucket[: BUCKET_NAME_LIMIT - len(suffix) - len(digest) - 2].rstrip('.-')}-{digest}-{suffix}"
+
+
+def access_log_bucket_name(bucket: str) -> str:
+    """The dedicated bucket receiving the app bucket's server access logs."""
+    return derived_bucket_name(bucket, "access-logs")
+
+
+def parse_access_logging(values: Mapping[str, Any], report: Report) -> tuple[bool, int]:
+    """(`accessLogging`, `accessLogDays`) with their defaults, reporting out-of-range days."""
+    days = values.get(ACCESS_LOG_DAYS.name)
+    if days is not None and not 1 <= days <= MAX_ACCESS_LOG_DAYS:
+        report.problem(ACCESS_LOG_DAYS.name, f"must be 1-{MAX_ACCESS_LOG_DAYS} days ({days} given)")
+    logging = values.get(ACCESS_LOGGING.name)
+    return (
+        ACCESS_LOGGING.default if logging is None else bool(logging),
+        days if days is not None else ACCESS_LOG_DAYS.default,
+    )
