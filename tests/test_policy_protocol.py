@@ -143,3 +143,28 @@ def test_kms_statement_is_accepted_and_a_wider_one_refused_over_the_wire(analyze
     assert {v.policy for v in remote} == {"storage-credential-least-privilege"}
     assert any("'kms:*' is a wildcard" in v.message for v in remote)
     assert sorted(remote, key=str) == sorted(analyze_plan(broken), key=str)
+
+
+def test_spaces_access_logging_is_judged_over_the_wire_on_preview_shaped_resources(
+    analyzer: analyzer_pb2_grpc.AnalyzerStub,
+) -> None:
+    """A first `pulumi preview` of a prod Spaces stack: the logging's bucket names unknown, the
+    Spaces linked only by property dependencies. Logging on passes; off is refused as in process."""
+    import dataclasses
+
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+    def preview(plan: Plan) -> Plan:
+        def blank(resource):
+            if resource.type != "digitalocean:index/spacesBucketLogging:SpacesBucketLogging":
+                return resource
+            return dataclasses.replace(resource, wire_inputs={**resource.wire_inputs, "bucket": unknown, "targetBucket": unknown})
+
+        return dataclasses.replace(plan, resources=tuple(blank(r) for r in plan.resources))
+
+    assert over_grpc(analyzer, preview(run_plan("spaces-staging", config_overrides={"environment": "prod"}))) == []
+    off = preview(run_plan("spaces-staging", config_overrides={"environment": "prod", "accessLogging": "false"}))
+    remote = over_grpc(analyzer, off)
+    assert [(v.policy, v.level) for v in remote] == [("storage-access-logging", "mandatory")]
+    assert "accessLogging to true" in remote[0].message
+    assert sorted(remote, key=str) == sorted(analyze_plan(off), key=str)

@@ -16,19 +16,21 @@ import pytest
 from botocore.config import Config
 
 from infra.guide.cors import CorsRule, s3_cors_configuration
-from infra.guide.lifecycle import LifecyclePolicy, s3_lifecycle_configuration
-from infra.offline.harness import Plan
+from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID, LifecyclePolicy, s3_lifecycle_configuration
+from infra.offline.harness import Plan, run_plan
+from infra.providers.access_logging import ACCESS_LOG_PREFIX, LOG_EXPIRY_RULE_ID, access_log_bucket_name
 from infra.providers.cloudflare.documents import s3_cors_from_r2_rules, s3_lifecycle_from_r2_rules
 from infra.providers.digitalocean.documents import s3_cors_from_spaces_rules, s3_lifecycle_from_spaces_rules
 from tests.conftest import shipped_plan
 from tests.local_servers import moto_server
+from tests.policy_support import app_part
 from tests.s3_servers import preflight
 
 ORIGIN = "https://staging.raptscallions.com"
 
 
 def spaces_documents(plan: Plan) -> tuple[dict, dict, bool]:
-    bucket = plan.one("digitalocean:index/spacesBucket:SpacesBucket").inputs
+    bucket = app_part(plan).one("digitalocean:index/spacesBucket:SpacesBucket").inputs
     cors = plan.one("digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration").inputs
     return (
         s3_cors_from_spaces_rules(cors["corsRules"]),
@@ -111,3 +113,23 @@ def test_browser_preflight_from_another_origin_is_refused(applied: tuple, endpoi
     status, _, body = preflight(endpoint, applied[0], "https://evil.example.com", "PUT")
     assert status == 403
     assert "CORS request is not allowed" in body
+
+
+def test_server_stores_the_log_spaces_expiry_under_the_log_prefix_only(s3: Any) -> None:
+    """The log Space's rules as the provider puts them: log files expire after `accessLogDays`
+    under the log prefix, uploads are aborted, and no rule covers the whole Space's objects."""
+    plan = run_plan("spaces-staging", config_overrides={"accessLogDays": "45"})
+    name = access_log_bucket_name(plan.outputs["STORAGE_S3_BUCKET"])
+    [log_space] = [r for r in plan.of_type("digitalocean:index/spacesBucket:SpacesBucket") if r.inputs["name"] == name]
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=name, LifecycleConfiguration=s3_lifecycle_from_spaces_rules(log_space.inputs["lifecycleRules"])
+    )
+    stored = by_id(s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"])
+    assert set(stored) == {LOG_EXPIRY_RULE_ID, ABORT_MULTIPART_RULE_ID}
+    assert stored[LOG_EXPIRY_RULE_ID]["Filter"] == {"Prefix": ACCESS_LOG_PREFIX}
+    assert stored[LOG_EXPIRY_RULE_ID]["Expiration"] == {"Days": 45}
+    assert stored[ABORT_MULTIPART_RULE_ID]["AbortIncompleteMultipartUpload"] == {
+        "DaysAfterInitiation": LifecyclePolicy().abort_multipart_days
+    }
+    assert "Expiration" not in stored[ABORT_MULTIPART_RULE_ID]
