@@ -16,7 +16,7 @@ from infra.providers.digitalocean.documents import s3_lifecycle_from_spaces_rule
 from infra.settings.parse import load_settings
 from infra.settings.problems import SettingsError
 from tests.conftest import shipped_plan
-from tests.policy_support import only, violations
+from tests.policy_support import edit, only, violations
 
 STACK = "spaces-staging"
 BUCKET = "raptscallions-staging-spaces"
@@ -143,3 +143,10 @@ def test_logging_into_the_app_space_itself_is_refused() -> None:
     kept = [into_itself(r) for r in plan.resources if r.name != "storage-access-logs"]
     [message] = only(violations(dataclasses.replace(plan, resources=tuple(kept))), "storage-access-logging")
     assert "separate log Space" in message
+
+
+def test_app_key_granted_on_the_log_space_is_refused() -> None:
+    plan = run_plan(STACK, config_overrides=PROD)
+    also_logs = edit(plan, SPACES_KEY, lambda inputs: inputs["grants"].append({"bucket": LOG_SPACE, "permission": "read"}))
+    [message] = only(violations(also_logs), "storage-credential-least-privilege")
+    assert "log Space" in message and LOG_SPACE in message

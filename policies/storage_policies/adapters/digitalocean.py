@@ -99,7 +99,8 @@ class DigitalOceanAdapter(Adapter):
         return findings + public_policy_findings(of_type(resources, *POLICY))
 
     def credential_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
-        names = {b.name for b in buckets if b.name}
+        names = {b.name for b in buckets if b.name and b.is_app}
+        logs = {b.name for b in buckets if b.name and b.role == "access-logs"}
         findings = []
         for key in of_type(resources, *KEY):
             grants = as_list(key.props.get("grants"))
@@ -109,7 +110,9 @@ class DigitalOceanAdapter(Adapter):
                 permission, bucket = grant.get("permission"), grant.get("bucket") or ""
                 if permission not in APP_GRANTS:
                     findings.append(Finding(key.urn, f"grant {permission!r} is broader than read/readwrite; grant readwrite on this bucket only."))
-                if bucket not in names:
+                if bucket in logs:
+                    findings.append(Finding(key.urn, f"the Spaces key is granted on the log Space {bucket!r}; the app may not read or delete access logs, grant only the app Space."))
+                elif bucket not in names:
                     where = "every Space" if not bucket else f"Space {bucket!r}, which is not this stack's bucket"
                     findings.append(Finding(key.urn, f"the Spaces key is granted on {where}; grant only this stack's bucket."))
         return findings
