@@ -1,7 +1,7 @@
 """Server access logging for the app Space (`accessLogging`, `accessLogDays`).
 
 Spaces writes the app Space's access logs (`SpacesBucketLogging`) under `ACCESS_LOG_PREFIX`
-into a dedicated log Space in the same datacenter (Spaces delivers logs only within a region):
+into a dedicated log Space in the same datacenter (the resource takes one region for both):
 private ACL, protected like the app Space, never `force_destroy`, log files expiring after
 `accessLogDays` and unfinished uploads aborted as in the app Space. The app's Spaces key is
 granted on the app Space only, so it can neither read nor delete the logs.
