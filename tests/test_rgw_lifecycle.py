@@ -227,3 +227,38 @@ def test_current_files_outside_the_soft_delete_folder_are_never_removed(
     for key, body in KEPT.items():
         assert s3.get_object(Bucket=timeline.bucket, Key=key)["Body"].read() == body
     assert s3.get_object(Bucket=timeline.bucket, Key=OVERWRITTEN)["Body"].read() == b"v2"
+
+
+LOG_DAYS = 2
+LOG_FILE = "s3-access/2026-12-02-10-00-00-0123456789ABCDEF"
+NOT_A_LOG = "s3-accessories/readme.txt"
+
+
+def test_log_space_rules_expire_log_files_after_access_log_days_and_nothing_else(rgw: Rgw) -> None:
+    """The Spaces log Space's declared rules, executed: a log file under the log prefix expires
+    after `accessLogDays` (not before); a file outside it (even one sharing its first letters) stays."""
+    from infra.providers.access_logging import access_log_bucket_name
+
+    plan = run_plan("spaces-staging", config_overrides={"accessLogDays": str(LOG_DAYS)})
+    name = access_log_bucket_name(plan.outputs["STORAGE_S3_BUCKET"])
+    [log_space] = [r for r in plan.of_type("digitalocean:index/spacesBucket:SpacesBucket") if r.inputs["name"] == name]
+    s3 = rgw.client()
+    bucket = rgw.create_bucket(unique_bucket("logs"))
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket, LifecycleConfiguration=whole_numbers(s3_lifecycle_from_spaces_rules(log_space.inputs["lifecycleRules"]))
+    )
+    put_at = time.monotonic()
+    s3.put_object(Bucket=bucket, Key=LOG_FILE, Body=b"log line")
+    s3.put_object(Bucket=bucket, Key=NOT_A_LOG, Body=b"kept")
+    expired_at = None
+    deadline = put_at + DEADLINE_SECONDS
+    settle = put_at + (LOG_DAYS + 3) * rgw.lc_day_seconds
+    while time.monotonic() < deadline and (expired_at is None or time.monotonic() < settle):
+        keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
+        assert NOT_A_LOG in keys, "a file outside the log prefix was expired"
+        if expired_at is None and LOG_FILE not in keys:
+            expired_at = time.monotonic()
+        time.sleep(0.5)
+    assert expired_at is not None, f"the log file was not expired within {DEADLINE_SECONDS}s"
+    assert (expired_at - put_at) / rgw.lc_day_seconds >= LOG_DAYS - SLACK_DAYS
+    assert s3.get_object(Bucket=bucket, Key=NOT_A_LOG)["Body"].read() == b"kept"
