@@ -10,7 +10,14 @@ it can only be written once all four exist. It writes two halves, as B2 wants th
 
 Both halves are merged with whatever else the buckets hold (rules or mappings made by hand
 stay), and deleting the resource removes only this stack's rule and mapping: no file is ever
-touched. Same account only: both buckets are read and written with the deployer's key.
+touched. Same account only: both buckets are read and written with the deployer's key, and
+a B2 account lives in one region, so the replica guards against a lost or damaged bucket,
+not against a regional outage.
+
+What B2 copies (Backblaze's Cloud Replication notes): each new file version and, with
+`includeExistingFiles`, the files already there. Hide markers and version deletions are NOT
+replicated and B2 has no switch for it, so a file the app deletes stays current in the
+replica (see the README).
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ def _bucket(api: B2Api, bucket_id: str, role: str) -> Any:
 
 
 def _attach(api: B2Api, props: dict[str, Any]) -> None:
-    """Add this stack's rule to the app bucket and its key mapping to the replica."""
+    """Add this stack's key mapping to the replica, then its rule to the app bucket."""
     source = _bucket(api, props["sourceBucketId"], "source")
     destination = _bucket(api, props["destinationBucketId"], "replica")
     had = _current(source)
@@ -54,6 +61,15 @@ def _attach(api: B2Api, props: dict[str, Any]) -> None:
                 f"Bucket {source.name!r} already replicates with another source key ({', '.join(others)}); B2 allows one "
                 "source key per bucket. Remove those rules in the B2 web console, or remove b2ReplicaBucketName."
             )
+    # B2: the destination must accept the source key before the source may name it.
+    into = _current(destination)
+    mapping = {**into.source_to_destination_key_mapping, props["sourceKeyId"]: props["destinationKeyId"]}
+    with _b2_call(f"accept replication into bucket {destination.name!r}"):
+        destination.update(
+            replication=ReplicationConfiguration(
+                rules=list(into.rules), source_key_id=into.source_key_id, source_to_destination_key_mapping=mapping
+            )
+        )
     rule = ReplicationRule(
         destination_bucket_id=props["destinationBucketId"],
         name=props["ruleName"],
@@ -67,14 +83,6 @@ def _attach(api: B2Api, props: dict[str, Any]) -> None:
                 rules=[*kept, rule],
                 source_key_id=props["sourceKeyId"],
                 source_to_destination_key_mapping=dict(had.source_to_destination_key_mapping),
-            )
-        )
-    into = _current(destination)
-    mapping = {**into.source_to_destination_key_mapping, props["sourceKeyId"]: props["destinationKeyId"]}
-    with _b2_call(f"accept replication into bucket {destination.name!r}"):
-        destination.update(
-            replication=ReplicationConfiguration(
-                rules=list(into.rules), source_key_id=into.source_key_id, source_to_destination_key_mapping=mapping
             )
         )
 
