@@ -1,19 +1,22 @@
 """B2 Cloud Replication (`b2ReplicaBucketName`): the replication resource against b2sdk's
 RawSimulator (both halves stored as declared, keys restricted with exactly b2sdk's
 capabilities, hand-made rules kept, update and delete touching no file), the component
-under Pulumi mocks, and the settings refusing an impossible replica."""
+under Pulumi mocks, the pack in process and over gRPC (preview-shaped), and the settings
+refusing an impossible replica."""
 
 from __future__ import annotations
 
-import io
 import dataclasses
+import io
 from typing import Any
 
 import pytest
 from b2sdk.v2 import ReplicationConfiguration, ReplicationRule, ReplicationSetupHelper
+from pulumi.runtime.rpc import UNKNOWN
 
 from infra.offline.fakes import B2_APPLICATION_KEY, B2_BUCKET, B2_REPLICATION
 from infra.offline.harness import Plan, run_plan
+from infra.offline.policy_check import analyze_plan
 from infra.providers.backblaze import rules
 from infra.providers.backblaze.dynamic import B2ApplicationKeyProvider
 from infra.providers.backblaze.replication import B2ReplicationProvider
@@ -21,6 +24,7 @@ from infra.settings.parse import load_settings
 from infra.settings.problems import SettingsError
 from tests.policy_support import only, violations
 from tests.test_b2_dynamic import FakeB2, b2, create_bucket, hosted, wire  # noqa: F401  (b2: the simulator fixture)
+from tests.test_policy_protocol import analyzer, over_grpc  # noqa: F401  (the pack's gRPC server fixture)
 
 SOURCE = "raptscallions-b2-test"
 REPLICA = "raptscallions-b2-test-replica"
@@ -144,6 +148,24 @@ def test_update_moves_the_mapping_to_the_new_destination_key(b2: FakeB2, pair: d
     assert provider.diff("id", news, replication_props(pair, destinationKeyId=new_key.id_)).changes is False
 
 
+def test_the_replica_accepts_the_source_key_before_the_source_names_it(
+    b2: FakeB2, pair: dict[str, Any], monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """Backblaze: set up the destination before the source, or the source's configuration fails."""
+    from b2sdk._internal.bucket import Bucket
+
+    order: list[str] = []
+    original = Bucket.update
+
+    def recording(self: Any, *args: Any, **kwargs: Any) -> Any:
+        order.append(self.id_)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Bucket, "update", recording)
+    hosted(B2ReplicationProvider()).create(replication_props(pair))
+    assert order == [pair["destinationBucketId"], pair["sourceBucketId"]]
+
+
 def test_another_source_key_already_replicating_is_refused_and_nothing_changes(b2: FakeB2, pair: dict[str, Any]) -> None:  # noqa: F811
     api = b2.api()
     other_id, _ = create_bucket(name="raptscallions-b2-test-other")
@@ -226,6 +248,30 @@ def test_a_public_or_unencrypted_replica_is_refused(replica_plan: Plan) -> None:
     assert set(violations(with_inputs(replica_plan, replica, bucketType="allPublic"))) == {"storage-no-public-access"}
     unencrypted = with_inputs(replica_plan, replica, defaultServerSideEncryption={"mode": "none"})
     assert set(violations(unencrypted)) == {"storage-encryption-at-rest"}
+
+
+def preview_shaped(plan: Plan) -> Plan:
+    """As `pulumi preview` sends a first deployment: ids unknown, links only as property dependencies."""
+    unknown = ("bucketId", "sourceBucketId", "destinationBucketId", "sourceKeyId", "destinationKeyId")
+    return dataclasses.replace(
+        plan,
+        resources=tuple(
+            dataclasses.replace(r, wire_inputs={k: (UNKNOWN if k in unknown else v) for k, v in r.wire_inputs.items()})
+            for r in plan.resources
+        ),
+    )
+
+
+def test_preview_shaped_replica_stack_over_grpc(analyzer, replica_plan: Plan) -> None:  # noqa: F811
+    preview = preview_shaped(replica_plan)
+    assert over_grpc(analyzer, preview) == []
+    wider = with_inputs(
+        preview, lambda r: r.type == B2_APPLICATION_KEY and r.inputs["keyName"].endswith("replication-source"),
+        capabilities=["readFiles", "writeFiles"],
+    )
+    remote = over_grpc(analyzer, wider)
+    assert {v.policy for v in remote} == {"storage-credential-least-privilege"}
+    assert sorted(remote, key=str) == sorted(analyze_plan(wider), key=str)
 
 
 def test_without_the_setting_nothing_is_replicated() -> None:
