@@ -53,6 +53,7 @@ def _cloudflare_account_token(name: str, inputs: dict[str, Any]) -> dict[str, An
 
 B2_BUCKET = "pulumi-python:dynamic/backblaze:Bucket"
 B2_APPLICATION_KEY = "pulumi-python:dynamic/backblaze:ApplicationKey"
+B2_REPLICATION = "pulumi-python:dynamic/backblaze:Replication"
 B2_FAKE_ACCOUNT_REGION = "us-west-004"
 """The region the fake B2 account's authorization answers when the stack sets none."""
 

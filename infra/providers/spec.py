@@ -72,6 +72,9 @@ class ProviderSpec(ABC):
     def check_versioning(self, options: Any, versioning: bool, report: Report) -> None:
         """Report provider options that need versioning when `versioning` is off (AWS replication)."""
 
+    def check_bucket_pair(self, bucket: str, options: Any, report: Report) -> None:
+        """Report provider options that must differ from the bucket's name (B2's replica bucket)."""
+
     def check_adoption(self, options: Any, report: Report) -> None:
         """Report what else adopting needs on this provider (e.g. B2's bucket id); called only
         when `adoptExistingBucket` is on."""

@@ -120,6 +120,8 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
         return None
     options = spec.parse_options({key.name: values.get(key.name) for key in spec.option_keys}, report)
     location = spec.resolve_location(values[k.REGION.name] or "", values[k.ENDPOINT.name] or "", options, report)
+    if bucket:
+        spec.check_bucket_pair(bucket, options, report)
     if adopt:
         spec.check_adoption(options, report)
     if values.get(k.VERSIONING.name) is not None:

@@ -6,6 +6,11 @@ Object Lock; and one application key restricted to that bucket with exactly the 
 capabilities. Both are Pulumi dynamic resources backed by b2sdk (see `dynamic.py`): no
 Pulumi B2 package exists here, and B2's S3 API cannot create bucket-scoped keys.
 
+With `b2ReplicaBucketName`: a second private bucket (same encryption and lifecycle, no
+CORS: the browser never talks to it), a replication source key on the app bucket, a
+destination key on the replica (each with exactly b2sdk's ReplicationSetupHelper
+capabilities) and the replication configuration (`replication.py`).
+
 B2 always keeps versions; the lifecycle rules decide how long hidden versions stay
 (see `rules.py` for the exact timing).
 """
@@ -15,7 +20,16 @@ from __future__ import annotations
 import pulumi
 
 from infra.providers.backblaze.dynamic import B2ApplicationKey, B2Bucket, B2BucketArgs
-from infra.providers.backblaze.rules import APP_CAPABILITIES, app_key_name, cors_rules, lifecycle_rules
+from infra.providers.backblaze.replication import B2Replication
+from infra.providers.backblaze.rules import (
+    APP_CAPABILITIES,
+    REPLICATION_DESTINATION_CAPABILITIES,
+    REPLICATION_SOURCE_CAPABILITIES,
+    app_key_name,
+    cors_rules,
+    lifecycle_rules,
+    replication_key_name,
+)
 from infra.providers.backblaze.spec import BackblazeOptions
 from infra.providers.base import StorageAccess, StorageComponent, bucket_options, component_props, component_type
 from infra.providers.credentials import declare_generations, generation_suffixed
@@ -48,6 +62,9 @@ class B2Storage(StorageComponent):
             ),
         )
 
+        if options.replica_bucket:
+            self._declare_replica(name, settings, options.replica_bucket)
+
         # Unset region/endpoint: the account's authorization tells them (the bucket's outputs).
         self.access = StorageAccess(
             bucket=self.bucket.bucketName,
@@ -71,4 +88,42 @@ class B2Storage(StorageComponent):
             bucket_name=self.bucket_name,  # plain: known even while a preview leaves the id unknown
             capabilities=APP_CAPABILITIES,
             opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _declare_replica(self, name: str, settings: Settings, replica_name: str) -> None:
+        """The replica bucket, the two replication keys and the replication between them."""
+        child = pulumi.ResourceOptions(parent=self)
+        self.replica = B2Bucket(
+            f"{name}-replica",
+            B2BucketArgs(
+                bucket_name=replica_name,
+                lifecycle_rules=lifecycle_rules(settings.lifecycle),
+                cors_rules=[],
+                region=settings.region or None,
+            ),
+            opts=pulumi.ResourceOptions(parent=self, protect=settings.protect),
+        )
+        source_key = B2ApplicationKey(
+            f"{name}-replication-source-key",
+            key_name=replication_key_name(settings.bucket_name, "source"),
+            bucket_id=self.bucket.bucketId,
+            bucket_name=settings.bucket_name,
+            capabilities=REPLICATION_SOURCE_CAPABILITIES,
+            opts=child,
+        )
+        destination_key = B2ApplicationKey(
+            f"{name}-replication-destination-key",
+            key_name=replication_key_name(replica_name, "destination"),
+            bucket_id=self.replica.bucketId,
+            bucket_name=replica_name,
+            capabilities=REPLICATION_DESTINATION_CAPABILITIES,
+            opts=child,
+        )
+        self.replication = B2Replication(
+            f"{name}-replication",
+            source_bucket_id=self.bucket.bucketId,
+            destination_bucket_id=self.replica.bucketId,
+            source_key_id=source_key.applicationKeyId,
+            destination_key_id=destination_key.applicationKeyId,
+            opts=child,
         )

@@ -93,6 +93,28 @@ APP_CAPABILITIES: tuple[str, ...] = tuple(
 """Exactly what the app key gets: listBuckets, listFiles, readFiles, writeFiles, deleteFiles."""
 
 
+REPLICATION_SOURCE_CAPABILITIES: tuple[str, ...] = ("readFiles", "readFileLegalHolds", "readFileRetentions")
+"""The replication source key on the app bucket: what b2sdk's ReplicationSetupHelper gives it
+(B2 reads each new file, with its legal hold and retention, through this key)."""
+
+REPLICATION_DESTINATION_CAPABILITIES: tuple[str, ...] = (
+    "writeFiles",
+    "writeFileLegalHolds",
+    "writeFileRetentions",
+    "deleteFiles",
+)
+"""The replication destination key on the replica: ReplicationSetupHelper's list (B2 writes
+the copies, their hold and retention, and hide markers, through this key)."""
+
+REPLICATION_RULE_NAME = "app-bucket-to-replica"
+"""The one rule this stack owns on the app bucket (B2: 1-64 of [a-zA-Z0-9_-])."""
+
+
+def replication_key_name(bucket: str, role: str) -> str:
+    """`<bucket>-replication-source` / `<replica>-replication-destination`."""
+    return f"{bucket}-replication-{role}"
+
+
 def app_key_name(bucket: str, generation: str = DEFAULT_CREDENTIAL) -> str:
     """The app key's name, `<bucket>-app` (`<bucket>-app-<generation>` for rotated generations),
     like the AWS user and the Spaces key."""

@@ -28,6 +28,14 @@ BUCKET_ID = SettingKey(
     providers=frozenset({"backblaze"}),
 )
 
+REPLICA_BUCKET = SettingKey(
+    "b2ReplicaBucketName",
+    "string",
+    "backblaze only: replicate every file to this second private B2 bucket in the same account (B2 Cloud Replication); empty: none.",
+    default="",
+    providers=frozenset({"backblaze"}),
+)
+
 _BUCKET_ID = re.compile(r"^[0-9a-f]{24}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
 _REGION = re.compile(r"^[a-z]{2}-[a-z]+-\d{3}$")
@@ -55,6 +63,8 @@ class BackblazeOptions:
     """Object Lock (file retention) on the bucket, set at creation; the guide's optional compliance step."""
     bucket_id: str = ""
     """The ID of a bucket made by hand, to adopt it: B2 looks buckets up by ID, not by name."""
+    replica_bucket: str = ""
+    """A second bucket, in the same account, that B2 Cloud Replication copies every file to; empty: none."""
 
 
 class BackblazeSpec(ProviderSpec):
@@ -62,7 +72,7 @@ class BackblazeSpec(ProviderSpec):
     display_name = "Backblaze B2"
     component = "infra.providers.backblaze.component:B2Storage"
     versioning = VersioningSupport.ALWAYS
-    option_keys = (OBJECT_LOCK, BUCKET_ID)
+    option_keys = (OBJECT_LOCK, BUCKET_ID, REPLICA_BUCKET)
     supports_adoption = True
     credential_env = ("B2_APPLICATION_KEY_ID", "B2_APPLICATION_KEY")
     endpoint_host_suffix = ".backblazeb2.com"
@@ -72,7 +82,20 @@ class BackblazeSpec(ProviderSpec):
         if bucket_id and not _BUCKET_ID.match(bucket_id):
             report.problem(BUCKET_ID.name, f"{bucket_id!r} is not a B2 bucket ID (24 lowercase hex characters, e.g. 4a48fe8875c6214145260818)")
             bucket_id = ""
-        return BackblazeOptions(object_lock=bool(values.get(OBJECT_LOCK.name)), bucket_id=bucket_id)
+        replica = str(values.get(REPLICA_BUCKET.name) or "").strip()
+        problem = self.bucket_name_problem(replica) if replica else None
+        if problem:
+            report.problem(REPLICA_BUCKET.name, f"{replica!r} {problem}; leave it empty for no replica")
+            replica = ""
+        return BackblazeOptions(object_lock=bool(values.get(OBJECT_LOCK.name)), bucket_id=bucket_id, replica_bucket=replica)
+
+    def check_bucket_pair(self, bucket: str, options: BackblazeOptions, report: Report) -> None:
+        """The replica must be another bucket: B2 cannot replicate a bucket into itself."""
+        if options.replica_bucket and options.replica_bucket == bucket:
+            report.problem(
+                REPLICA_BUCKET.name,
+                f"is {bucket!r}, the bucket's own name; name a second bucket, e.g. {bucket}-replica, or leave it empty",
+            )
 
     def check_adoption(self, options: BackblazeOptions, report: Report) -> None:
         if not options.bucket_id and not report.has_problem(BUCKET_ID.name):

@@ -19,10 +19,13 @@ from storage_policies.views import (
     LifecycleView,
     as_int,
     as_list,
+    linked,
 )
 
 BUCKET = ("pulumi-python:dynamic/backblaze:Bucket",)
 KEY = ("pulumi-python:dynamic/backblaze:ApplicationKey",)
+REPLICATION = ("pulumi-python:dynamic/backblaze:Replication",)
+REPLICATION_FIX = "keep the component's replica bucket and replication keys (b2ReplicaBucketName); do not widen them"
 _METHOD_OF_OPERATION = {operation: method for method, operation in rules.CORS_OPERATIONS.items()}
 KEY_FIX = "the app key must be restricted to this stack's bucket with only the app's capabilities (the B2Storage component declares it so)"
 
@@ -31,7 +34,28 @@ class BackblazeAdapter(Adapter):
     provider = "backblaze"
 
     def buckets(self, resources: list[Any]) -> list[BucketView]:
-        return [self.bucket_view(b, "bucketName", "always") for b in of_type(resources, *BUCKET)]
+        replicas = self._linked_urns(resources, "destinationBucketId")
+        return [
+            self.bucket_view(b, "bucketName", "always", role="replica" if b.urn in replicas else "app")
+            for b in of_type(resources, *BUCKET)
+        ]
+
+    @staticmethod
+    def _linked_urns(resources: list[Any], prop: str) -> set[str]:
+        """URNs feeding `prop` of the stack's replication resources (engine property dependencies)."""
+        return {r.urn for replication in of_type(resources, *REPLICATION) for r in linked(replication, prop)}
+
+    def replication_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding] | None:
+        """Each replication resource must replicate to a bucket this stack declares."""
+        configs = of_type(resources, *REPLICATION)
+        if not configs:
+            return None
+        declared = {b.urn for b in buckets}
+        return [
+            Finding(c.urn, f"replicates to a bucket this stack does not declare; {REPLICATION_FIX}.")
+            for c in configs
+            if not any(r.urn in declared for r in linked(c, "destinationBucketId"))
+        ]
 
     def cors(self, resources: list[Any]) -> list[CorsView]:
         return [
@@ -85,14 +109,21 @@ class BackblazeAdapter(Adapter):
 
     def credential_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
         names = {b.name for b in buckets if b.name}
+        source_keys = self._linked_urns(resources, "sourceKeyId")
+        destination_keys = self._linked_urns(resources, "destinationKeyId")
         findings = []
         for key in of_type(resources, *KEY):
+            allowed, fix = rules.APP_CAPABILITIES, KEY_FIX
+            if key.urn in source_keys:
+                allowed, fix = rules.REPLICATION_SOURCE_CAPABILITIES, REPLICATION_FIX
+            elif key.urn in destination_keys:
+                allowed, fix = rules.REPLICATION_DESTINATION_CAPABILITIES, REPLICATION_FIX
             bucket = key.props.get("bucketName")
             if not bucket:
                 findings.append(Finding(key.urn, f"the B2 key is not restricted to a bucket, so it reaches every bucket in the account; {KEY_FIX}."))
             elif bucket not in names:
                 findings.append(Finding(key.urn, f"the B2 key is restricted to bucket {bucket!r}, which is not this stack's bucket; {KEY_FIX}."))
-            extra = sorted(set(as_list(key.props.get("capabilities"))) - set(rules.APP_CAPABILITIES))
+            extra = sorted(set(as_list(key.props.get("capabilities"))) - set(allowed))
             if extra:
-                findings.append(Finding(key.urn, f"the B2 key has capabilities the app does not need ({', '.join(extra)}); {KEY_FIX}."))
+                findings.append(Finding(key.urn, f"the B2 key has capabilities its job does not need ({', '.join(extra)}); {fix}."))
         return findings
