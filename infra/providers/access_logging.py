@@ -8,10 +8,10 @@ resources. No SDK import.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from infra.providers.names import suffixed_name
 from infra.settings.keys import SettingKey
 from infra.settings.problems import Report
 
@@ -45,11 +45,7 @@ BUCKET_NAME_LIMIT = 63
 
 def derived_bucket_name(bucket: str, suffix: str) -> str:
     """`<bucket>-<suffix>`, shortened with a hash of the bucket name past 63 characters."""
-    name = f"{bucket}-{suffix}"
-    if len(name) <= BUCKET_NAME_LIMIT:
-        return name
-    digest = hashlib.sha256(bucket.encode()).hexdigest()[:8]
-    return f"{bucket[: BUCKET_NAME_LIMIT - len(suffix) - len(digest) - 2].rstrip('.-')}-{digest}-{suffix}"
+    return suffixed_name(bucket, suffix, BUCKET_NAME_LIMIT, trim=".-")
 
 
 def access_log_bucket_name(bucket: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -17,6 +16,7 @@ from infra.providers.access_logging import (  # noqa: F401  (ACCESS_LOG_PREFIX, 
     derived_bucket_name,
     parse_access_logging,
 )
+from infra.providers.names import suffixed_name
 from infra.providers.spec import Location, ProviderSpec, VersioningSupport, dns_bucket_name_problem
 from infra.settings.keys import SettingKey
 from infra.settings.problems import Report
@@ -80,11 +80,7 @@ def partition_for_region(region: str) -> str:
 
 def iam_user_name(bucket: str) -> str:
     """The app user's name: `<bucket>-app`, shortened with a hash past IAM's 64 characters."""
-    name = f"{bucket}-app"
-    if len(name) <= IAM_USER_NAME_LIMIT:
-        return name
-    digest = hashlib.sha256(bucket.encode()).hexdigest()[:8]
-    return f"{bucket[: IAM_USER_NAME_LIMIT - len(digest) - 5]}-{digest}-app"
+    return suffixed_name(bucket, "app", IAM_USER_NAME_LIMIT)
 
 
 def replica_bucket_name(bucket: str) -> str:
@@ -94,11 +90,7 @@ def replica_bucket_name(bucket: str) -> str:
 
 def replication_role_name(bucket: str) -> str:
     """The IAM role S3 assumes to replicate: `<bucket>-replication`, within IAM's 64 characters."""
-    name = f"{bucket}-replication"
-    if len(name) <= IAM_USER_NAME_LIMIT:
-        return name
-    digest = hashlib.sha256(bucket.encode()).hexdigest()[:8]
-    return f"{bucket[: IAM_USER_NAME_LIMIT - len(digest) - 13]}-{digest}-replication"
+    return suffixed_name(bucket, "replication", IAM_USER_NAME_LIMIT)
 
 
 def secrets_manager_name(bucket: str) -> str:
