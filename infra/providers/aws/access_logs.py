@@ -19,7 +19,7 @@ import pulumi_aws as aws
 
 from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID
 from infra.providers.access_logging import LOG_EXPIRY_RULE_ID
-from infra.providers.aws.private_bucket import private_bucket_controls
+from infra.providers.aws.private_bucket import private_bucket_controls, protected_bucket
 from infra.providers.aws.documents import log_bucket_policy
 from infra.providers.aws.spec import ACCESS_LOG_PREFIX, access_log_bucket_name, partition_for_region
 from infra.settings.model import Settings
@@ -37,14 +37,7 @@ class AccessLogs:
         partition = partition_for_region(region)
         child = pulumi.ResourceOptions(parent=parent)
         log_bucket_name = access_log_bucket_name(settings.bucket_name)
-        self.bucket = aws.s3.Bucket(
-            f"{name}-access-logs",
-            bucket=log_bucket_name,
-            region=region,
-            force_destroy=False,
-            tags=dict(tags),
-            opts=pulumi.ResourceOptions(parent=parent, protect=settings.protect),
-        )
+        self.bucket = protected_bucket(f"{name}-access-logs", log_bucket_name, region, tags, parent, settings.protect)
         log_id = self.bucket.id
         controls = private_bucket_controls(f"{name}-access-logs", log_id, region, child)
         self.ownership = controls.ownership

@@ -6,6 +6,7 @@ default encryption SSE-S3. One place, so the log and replica buckets cannot drif
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
@@ -17,6 +18,20 @@ class PrivateBucketControls:
     ownership: aws.s3.BucketOwnershipControls
     public_access_block: aws.s3.BucketPublicAccessBlock
     encryption: aws.s3.BucketServerSideEncryptionConfiguration
+
+
+def protected_bucket(
+    resource_name: str, bucket_name: str, region: str, tags: Mapping[str, str], parent: pulumi.Resource, protect: bool
+) -> aws.s3.Bucket:
+    """A bucket protected like the app bucket (`protect` setting) and never `force_destroy`."""
+    return aws.s3.Bucket(
+        resource_name,
+        bucket=bucket_name,
+        region=region,
+        force_destroy=False,
+        tags=dict(tags),
+        opts=pulumi.ResourceOptions(parent=parent, protect=protect),
+    )
 
 
 def sse_s3_rules() -> list[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs]:

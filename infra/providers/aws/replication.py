@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from infra.providers.aws.private_bucket import private_bucket_controls
+from infra.providers.aws.private_bucket import private_bucket_controls, protected_bucket
 from infra.providers.aws.documents import replication_role_policy, replication_trust_policy, tls_only_bucket_policy
 from infra.providers.aws.spec import partition_for_region, replica_bucket_name, replication_role_name
 from infra.settings.model import Settings
@@ -45,14 +45,7 @@ class Replica:
         partition = partition_for_region(settings.region)
         replica_name = replica_bucket_name(settings.bucket_name)
         child = pulumi.ResourceOptions(parent=parent)
-        self.bucket = aws.s3.Bucket(
-            f"{name}-replica",
-            bucket=replica_name,
-            region=region,
-            force_destroy=False,
-            tags=dict(tags),
-            opts=pulumi.ResourceOptions(parent=parent, protect=settings.protect),
-        )
+        self.bucket = protected_bucket(f"{name}-replica", replica_name, region, tags, parent, settings.protect)
         replica_id = self.bucket.id
         self.versioning = aws.s3.BucketVersioning(
             f"{name}-replica-versioning",
