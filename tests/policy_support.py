@@ -69,3 +69,14 @@ def app_part(plan: Plan) -> Plan:
     """`plan` without the AWS access-log resources (tested in tests/test_aws_access_logs.py), so
     tests about the app bucket can pick its one policy, lifecycle, encryption..."""
     return with_resources(plan, [r for r in plan.resources if "access-log" not in r.name])
+
+
+def set_policy_statement(index: int, **fields: Any) -> Callable[[dict[str, Any]], None]:
+    """An `edit` change updating statement `index` of a resource's JSON `policy` input."""
+
+    def change(inputs: dict[str, Any]) -> None:
+        document = json.loads(inputs["policy"])
+        document["Statement"][index].update(fields)
+        inputs["policy"] = json.dumps(document)
+
+    return change

@@ -45,17 +45,23 @@ def client(service: str, endpoint: str, key_id: str, secret: str) -> Any:
     )
 
 
+def moto_admin(endpoint: str) -> tuple[str, str]:
+    """On a fresh `moto_server(initial_no_auth_actions=3)`: the 3 unauthenticated calls make an
+    allow-all user `admin` and its key; IAM is enforced for everything after. (key id, secret)."""
+    bootstrap = client("iam", endpoint, "bootstrap", "bootstrap")
+    bootstrap.create_user(UserName="admin")
+    everything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    bootstrap.put_user_policy(UserName="admin", PolicyName="admin", PolicyDocument=json.dumps(everything))
+    key = bootstrap.create_access_key(UserName="admin")["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]
+
+
 @pytest.fixture(scope="module")
 def world(prod_plan: Plan) -> Iterator[World]:
     """A moto server holding the prod bucket and an app user with the declared inline policy."""
     declared_policy = prod_plan.one("aws:iam/userPolicy:UserPolicy").inputs["policy"]
     with moto_server(initial_no_auth_actions=3) as endpoint:
-        bootstrap = client("iam", endpoint, "bootstrap", "bootstrap")
-        bootstrap.create_user(UserName="admin")
-        admin_policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-        bootstrap.put_user_policy(UserName="admin", PolicyName="admin", PolicyDocument=json.dumps(admin_policy))
-        admin_key = bootstrap.create_access_key(UserName="admin")["AccessKey"]
-        admin = (admin_key["AccessKeyId"], admin_key["SecretAccessKey"])
+        admin = moto_admin(endpoint)
 
         admin_iam = client("iam", endpoint, *admin)
         admin_s3 = client("s3", endpoint, *admin)

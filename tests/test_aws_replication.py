@@ -20,7 +20,7 @@ from infra.settings.problems import SettingsError
 from tests.local_servers import moto_server
 from tests.policy_support import only, violations
 from tests.test_aws_access_logs import preview_shaped
-from tests.test_aws_effect import client
+from tests.test_aws_effect import client, moto_admin
 from tests.test_policy_protocol import analyzer, over_grpc  # noqa: F401  (the pack's gRPC server fixture)
 
 BUCKET = "raptscallions-prod"
@@ -260,12 +260,7 @@ def test_replication_role_can_read_for_replication_and_do_nothing_else(replica_p
     trust = replica_plan.one(ROLE).inputs["assumeRolePolicy"]
     policy = replica_plan.one(ROLE_POLICY).inputs["policy"]
     with moto_server(initial_no_auth_actions=3) as endpoint:
-        bootstrap = client("iam", endpoint, "bootstrap", "bootstrap")
-        bootstrap.create_user(UserName="admin")
-        everything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-        bootstrap.put_user_policy(UserName="admin", PolicyName="admin", PolicyDocument=json.dumps(everything))
-        key = bootstrap.create_access_key(UserName="admin")["AccessKey"]
-        admin = (key["AccessKeyId"], key["SecretAccessKey"])
+        admin = moto_admin(endpoint)
         admin_s3 = client("s3", endpoint, *admin)
         for name in (BUCKET, REPLICA, "raptscallions-prod-access-logs"):
             admin_s3.create_bucket(Bucket=name)

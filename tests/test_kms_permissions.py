@@ -16,7 +16,7 @@ import pytest
 
 from infra.guide.permissions import KMS_ACTIONS, KMS_SID, app_policy_document
 from infra.offline.harness import Plan, run_plan
-from tests.policy_support import edit, only, violations
+from tests.policy_support import set_policy_statement, edit, only, violations
 from tests.s3_servers import Server, moto_with_iam
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -47,15 +47,6 @@ def test_the_pack_accepts_the_components_kms_statement(kms_plan: Plan) -> None:
     assert RULE not in violations(kms_plan)
 
 
-def set_kms_statement(**fields: Any):
-    def change(inputs: dict[str, Any]) -> None:
-        document = json.loads(inputs["policy"])
-        document["Statement"][2].update(fields)
-        inputs["policy"] = json.dumps(document)
-
-    return change
-
-
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
@@ -69,7 +60,7 @@ def set_kms_statement(**fields: Any):
     ],
 )
 def test_the_pack_refuses_any_other_kms_action_or_key(kms_plan: Plan, fields: dict[str, Any], expected: str) -> None:
-    messages = only(violations(edit(kms_plan, USER_POLICY, set_kms_statement(**fields))), RULE)
+    messages = only(violations(edit(kms_plan, USER_POLICY, set_policy_statement(2, **fields))), RULE)
     assert any(expected in m for m in messages), messages
 
 

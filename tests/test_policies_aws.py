@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from infra.offline.harness import Plan, run_plan
-from tests.policy_support import add, edit, mandatory, only, violations, without
+from tests.policy_support import set_policy_statement, add, edit, mandatory, only, violations, without
 
 CORS = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration"
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
@@ -139,15 +139,6 @@ def test_tls_only_policy_required(prod_plan: Plan) -> None:
     assert "storage-tls-only" in violations(without(prod_plan, POLICY))
 
 
-def set_statement(**fields: Any):
-    def change(inputs: dict[str, Any]) -> None:
-        document = json.loads(inputs["policy"])
-        document["Statement"][0].update(fields)
-        inputs["policy"] = json.dumps(document)
-
-    return change
-
-
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
@@ -159,7 +150,7 @@ def set_statement(**fields: Any):
     ],
 )
 def test_credential_least_privilege(prod_plan: Plan, fields: dict[str, Any], expected: str) -> None:
-    messages = only(violations(edit(prod_plan, USER_POLICY, set_statement(**fields))), "storage-credential-least-privilege")
+    messages = only(violations(edit(prod_plan, USER_POLICY, set_policy_statement(0, **fields))), "storage-credential-least-privilege")
     assert any(expected in m for m in messages), messages
 
 
