@@ -16,7 +16,7 @@ import pytest
 
 from infra.guide.permissions import KMS_ACTIONS, KMS_SID, app_policy_document
 from infra.offline.harness import Plan, run_plan
-from tests.policy_support import set_policy_statement, edit, only, violations
+from tests.policy_support import edit, only, set_policy_statement, violations
 from tests.s3_servers import Server, moto_with_iam
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from infra.offline.harness import Plan, run_plan
-from tests.policy_support import set_policy_statement, add, edit, mandatory, only, violations, without
+from tests.policy_support import add, edit, mandatory, only, set_policy_statement, violations, without
 
 CORS = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration"
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
