@@ -13,6 +13,16 @@ import yaml
 from infra.offline.stack_files import PROJECT_ROOT
 
 
+PROD_AWS = {
+    "raptscallions-storage:provider": "aws",
+    "raptscallions-storage:bucketName": "raptscallions-prod",
+    "raptscallions-storage:region": "us-east-1",
+    "raptscallions-storage:environment": "prod",
+    "raptscallions-storage:corsAllowedOrigins": ["https://app.example.com"],
+}
+"""A production AWS stack's settings, for throwaway projects that change one of them."""
+
+
 def run_plan_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """`python -m infra.plan ARGS` from the project root, as a user runs it."""
     return subprocess.run(
@@ -85,14 +95,7 @@ def test_unknown_stack_and_malformed_file(tmp_path: Path) -> None:
 def test_policy_violation_fails_the_plan_with_the_verdict(tmp_path: Path) -> None:
     project = copy_project(
         tmp_path,
-        {
-            "raptscallions-storage:provider": "aws",
-            "raptscallions-storage:bucketName": "raptscallions-prod",
-            "raptscallions-storage:region": "us-east-1",
-            "raptscallions-storage:environment": "prod",
-            "raptscallions-storage:corsAllowedOrigins": ["https://app.example.com"],
-            "raptscallions-storage:protect": False,
-        },
+        {**PROD_AWS, "raptscallions-storage:protect": False},
     )
     result = run_plan_cli("--stack", "broken", "--project-dir", str(project))
     assert result.returncode == 1
@@ -113,14 +116,7 @@ def test_plan_of_a_kms_stack_shows_the_kms_statement_and_passes_the_pack(tmp_pat
     key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     project = copy_project(
         tmp_path,
-        {
-            "raptscallions-storage:provider": "aws",
-            "raptscallions-storage:bucketName": "raptscallions-prod",
-            "raptscallions-storage:region": "us-east-1",
-            "raptscallions-storage:environment": "prod",
-            "raptscallions-storage:corsAllowedOrigins": ["https://app.example.com"],
-            "raptscallions-storage:awsKmsKeyArn": key,
-        },
+        {**PROD_AWS, "raptscallions-storage:awsKmsKeyArn": key},
     )
     result = run_plan_cli("--stack", "broken", "--project-dir", str(project), "--json")
     assert result.returncode == 0, result.stdout + result.stderr

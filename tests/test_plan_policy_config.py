@@ -10,16 +10,9 @@ from pathlib import Path
 import pytest
 
 from infra.plan import main
-from tests.test_plan_cli import copy_project, run_plan_cli
+from tests.test_plan_cli import PROD_AWS, copy_project, run_plan_cli
 
-UNPROTECTED_PROD = {
-    "raptscallions-storage:provider": "aws",
-    "raptscallions-storage:bucketName": "raptscallions-prod",
-    "raptscallions-storage:region": "us-east-1",
-    "raptscallions-storage:environment": "prod",
-    "raptscallions-storage:corsAllowedOrigins": ["https://app.example.com"],
-    "raptscallions-storage:protect": False,
-}
+UNPROTECTED_PROD = {**PROD_AWS, "raptscallions-storage:protect": False}
 
 
 def write(tmp_path: Path, config: object) -> Path:
