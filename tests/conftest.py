@@ -9,6 +9,7 @@ import pytest
 
 from infra.offline.harness import Plan, run_plan
 from infra.offline.stack_files import PROJECT_ROOT, stack_names
+from tests.b2_fake import FakeB2, simulated_b2
 from tests.rgw_server import Rgw, rgw_cluster_running
 from tests.s3_servers import Server, localstack
 
@@ -52,6 +53,12 @@ def pulumi_rules_as_s3_api(rules: list[dict]) -> dict:
 @pytest.fixture(scope="session")
 def prod_plan() -> Plan:
     return shipped_plan("prod")
+
+
+@pytest.fixture
+def b2(monkeypatch: pytest.MonkeyPatch) -> FakeB2:
+    """A simulated B2 account behind the dynamic providers (tests/b2_fake.py)."""
+    return simulated_b2(monkeypatch)
 
 
 @pytest.fixture(scope="session")

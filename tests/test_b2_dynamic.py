@@ -1,4 +1,4 @@
-"""The B2 dynamic providers against b2sdk's in-memory B2 (RawSimulator).
+"""The B2 dynamic providers against b2sdk's in-memory B2 (tests/b2_fake.py).
 
 Each operation runs as the dynamic-provider host runs it: the provider is serialized the
 way `pulumi.dynamic` does (dill) and loaded back, and properties pass through Pulumi's
@@ -7,16 +7,12 @@ wire format (so numbers arrive as floats). Credentials come from the environment
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import dill
 import pytest
-from b2sdk.v2 import B2Api, B2HttpApiConfig, InMemoryAccountInfo, RawSimulator
 from b2sdk.v2 import exception as b2_exception
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
@@ -28,79 +24,21 @@ from infra.providers.backblaze.dynamic import (
     KEY_ENV,
     KEY_ID_ENV,
     B2ApplicationKeyProvider,
-    B2BucketArgs,
     B2BucketProvider,
     B2ProviderError,
 )
-
-REGION = "us-west-004"
-S3_URL = f"https://s3.{REGION}.backblazeb2.com"
-BUCKET = "raptscallions-b2-test"
-ORIGIN = "https://app.example.com"
-
-
-class B2Simulator(RawSimulator):
-    """b2sdk's simulator, answering a real-looking S3 API URL at authorization."""
-
-    S3_API_URL = S3_URL
-
-
-@dataclass
-class FakeB2:
-    sim: B2Simulator
-    key_id: str
-    key: str
-
-    def api(self, key_id: str | None = None, key: str | None = None) -> B2Api:
-        """A client on the shared simulator, authorized as the provider key (or another)."""
-        api = B2Api(InMemoryAccountInfo(), api_config=B2HttpApiConfig(_raw_api_class=lambda _http: self.sim))
-        api.authorize_account("production", key_id or self.key_id, key or self.key)
-        return api
-
-
-@pytest.fixture
-def b2(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeB2]:
-    sim = B2Simulator()
-    key_id, key = sim.create_account()
-    monkeypatch.setenv(KEY_ID_ENV, key_id)
-    monkeypatch.setenv(KEY_ENV, key)
-    monkeypatch.setattr(
-        dynamic, "API_FACTORY", lambda: B2Api(InMemoryAccountInfo(), api_config=B2HttpApiConfig(_raw_api_class=lambda _http: sim))
-    )
-    yield FakeB2(sim, key_id, key)
-
-
-def hosted(provider: Any) -> Any:
-    """The provider as the dynamic-provider host gets it: serialized by pulumi.dynamic, loaded by dill."""
-    return dill.loads(base64.b64decode(serialize_provider(provider)))
-
-
-def wire(props: dict[str, Any]) -> dict[str, Any]:
-    """Properties after a trip through Pulumi's wire format (numbers become floats)."""
-    loop = asyncio.new_event_loop()
-    try:
-        struct = loop.run_until_complete(rpc.serialize_properties(props, {}))
-    finally:
-        loop.close()
-    return rpc.deserialize_properties(struct)
-
-
-def bucket_props(name: str = BUCKET, policy: LifecyclePolicy | None = None, **extra: Any) -> dict[str, Any]:
-    args = B2BucketArgs(
-        bucket_name=name,
-        lifecycle_rules=rules.lifecycle_rules(policy or LifecyclePolicy()),
-        cors_rules=rules.cors_rules(CorsRule((ORIGIN,))),
-    )
-    return wire({**args.props(), **extra})
-
-
-def create_bucket(**kwargs: Any) -> tuple[str, dict[str, Any]]:
-    result = hosted(B2BucketProvider()).create(bucket_props(**kwargs))
-    return result.id, result.outs
-
-
-def key_props(bucket_id: str, bucket_name: str = BUCKET, capabilities: tuple[str, ...] = rules.APP_CAPABILITIES) -> dict:
-    return wire({"keyName": rules.app_key_name(bucket_name), "capabilities": list(capabilities), "bucketId": bucket_id, "bucketName": bucket_name})
+from tests.b2_fake import (
+    BUCKET,
+    ORIGIN,
+    REGION,
+    S3_URL,
+    FakeB2,
+    bucket_props,
+    create_bucket,
+    hosted,
+    key_props,
+    wire,
+)
 
 
 # ---- bucket -------------------------------------------------------------------------

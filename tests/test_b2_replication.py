@@ -23,7 +23,7 @@ from infra.providers.backblaze.replication import B2ReplicationProvider
 from infra.settings.parse import load_settings
 from infra.settings.problems import SettingsError
 from tests.policy_support import only, violations
-from tests.test_b2_dynamic import FakeB2, b2, create_bucket, hosted, wire  # noqa: F401  (b2: the simulator fixture)
+from tests.b2_fake import FakeB2, create_bucket, hosted, wire
 from tests.test_policy_protocol import analyzer, over_grpc  # noqa: F401  (the pack's gRPC server fixture)
 
 SOURCE = "raptscallions-b2-test"
