@@ -69,6 +69,13 @@ def test_cors_is_the_shared_rule_with_the_preflight_headers_named(plan: Plan) ->
     assert s3_cors_from_r2_rules(rules) == s3_cors_configuration(r2_cors_rule(CorsRule((ORIGIN,))))
 
 
+def test_a_replaced_cors_resource_is_deleted_before_its_successor_is_created(plan: Plan) -> None:
+    """Deleting an R2BucketCors deletes the bucket's only CORS configuration: a successor
+    created first would be wiped by its predecessor's delete."""
+    assert plan.one(R2_CORS).delete_before_replace is True
+    assert plan.one(R2_CORS).parent == plan.one(COMPONENT).urn
+
+
 def test_lifecycle_is_the_shared_rules_in_seconds_without_version_cleanup(plan: Plan) -> None:
     rules = plan.one(R2_LIFECYCLE).inputs["rules"]
     assert rules[0]["conditions"] == {"prefix": "deleted/"}

@@ -82,7 +82,12 @@ class R2Storage(StorageComponent):
             bucket_name=self.bucket.name,
             jurisdiction=options.jurisdiction,
             rules=[_cors_rule(r2_cors_rule(settings.cors))],
-            opts=child,
+            # The bucket has one CORS configuration and deleting the resource deletes it
+            # (terraform-provider-cloudflare internal/services/r2_bucket_cors/resource.go);
+            # some provider versions replace the resource when `rules` change (schema.go:
+            # RequiresReplace). Created before the old one is deleted, the bucket would be
+            # left with no CORS at all, so a replacement deletes first.
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(delete_before_replace=True)),
         )
         self.lifecycle = cloudflare.R2BucketLifecycle(
             f"{name}-lifecycle",
