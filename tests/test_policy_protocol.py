@@ -52,6 +52,7 @@ def test_analyzer_info_lists_every_policy_with_level_and_schema(analyzer: analyz
     assert {
         "storage-cors-origins",
         "storage-cors-methods",
+        "storage-cors-headers",
         "storage-lifecycle-soft-delete",
         "storage-lifecycle-abort-multipart",
         "storage-lifecycle-no-blanket-expiry",

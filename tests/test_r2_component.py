@@ -13,7 +13,7 @@ from infra.guide.cors import CorsRule, s3_cors_configuration
 from infra.guide.lifecycle import LifecyclePolicy, s3_lifecycle_configuration
 from infra.offline import fakes
 from infra.offline.harness import Plan, run_plan
-from infra.providers.cloudflare.documents import s3_cors_from_r2_rules, s3_lifecycle_from_r2_rules
+from infra.providers.cloudflare.documents import r2_cors_rule, s3_cors_from_r2_rules, s3_lifecycle_from_r2_rules
 from tests.component_probe import probe_plan
 from tests.conftest import shipped_plan, with_empty_filters
 from tests.test_plan_cli import run_plan_cli
@@ -63,9 +63,17 @@ def test_rules_target_this_bucket(plan: Plan, type_name: str) -> None:
     assert plan.one(R2_BUCKET).urn in resource.property_dependencies["bucketName"]
 
 
-def test_cors_is_the_shared_rule(plan: Plan) -> None:
+def test_cors_is_the_shared_rule_with_the_preflight_headers_named(plan: Plan) -> None:
     rules = plan.one(R2_CORS).inputs["rules"]
-    assert s3_cors_from_r2_rules(rules) == s3_cors_configuration(CorsRule((ORIGIN,)))
+    assert rules[0]["allowed"]["headers"] == ["*", "content-type"]
+    assert s3_cors_from_r2_rules(rules) == s3_cors_configuration(r2_cors_rule(CorsRule((ORIGIN,))))
+
+
+def test_a_replaced_cors_resource_is_deleted_before_its_successor_is_created(plan: Plan) -> None:
+    """Deleting an R2BucketCors deletes the bucket's only CORS configuration: a successor
+    created first would be wiped by its predecessor's delete."""
+    assert plan.one(R2_CORS).delete_before_replace is True
+    assert plan.one(R2_CORS).parent == plan.one(COMPONENT).urn
 
 
 def test_lifecycle_is_the_shared_rules_in_seconds_without_version_cleanup(plan: Plan) -> None:

@@ -19,7 +19,7 @@ from infra.guide.cors import CorsRule, s3_cors_configuration
 from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID, LifecyclePolicy, s3_lifecycle_configuration
 from infra.offline.harness import Plan, run_plan
 from infra.providers.access_logging import ACCESS_LOG_PREFIX, LOG_EXPIRY_RULE_ID, access_log_bucket_name
-from infra.providers.cloudflare.documents import s3_cors_from_r2_rules, s3_lifecycle_from_r2_rules
+from infra.providers.cloudflare.documents import r2_cors_rule, s3_cors_from_r2_rules, s3_lifecycle_from_r2_rules
 from infra.providers.digitalocean.documents import s3_cors_from_spaces_rules, s3_lifecycle_from_spaces_rules
 from tests.conftest import shipped_plan
 from tests.local_servers import moto_server
@@ -45,10 +45,11 @@ def r2_documents(plan: Plan) -> tuple[dict, dict, bool]:
     return s3_cors_from_r2_rules(cors["rules"]), s3_lifecycle_from_r2_rules(lifecycle["rules"]), False
 
 
-CASES: dict[str, tuple[str, Callable[[Plan], tuple[dict, dict, bool]], LifecyclePolicy]] = {
-    "spaces": ("spaces-staging", spaces_documents, LifecyclePolicy()),
-    "r2": ("staging", r2_documents, LifecyclePolicy(noncurrent_version_days=None)),
+CASES: dict[str, tuple[str, Callable[[Plan], tuple[dict, dict, bool]], LifecyclePolicy, CorsRule]] = {
+    "spaces": ("spaces-staging", spaces_documents, LifecyclePolicy(), CorsRule((ORIGIN,))),
+    "r2": ("staging", r2_documents, LifecyclePolicy(noncurrent_version_days=None), r2_cors_rule(CorsRule((ORIGIN,)))),
 }
+"""Stack, its documents, the guide's lifecycle policy and CORS rule as the provider renders them."""
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +76,9 @@ def by_id(rules: list[dict]) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
-def applied(request: pytest.FixtureRequest, s3: Any) -> tuple[str, dict, dict, LifecyclePolicy]:
+def applied(request: pytest.FixtureRequest, s3: Any) -> tuple[str, dict, dict, LifecyclePolicy, CorsRule]:
     """The stack's declared rules applied to a fresh bucket of the same name on moto."""
-    stack, documents, policy = CASES[request.param]
+    stack, documents, policy, rule = CASES[request.param]
     plan = shipped_plan(stack)
     bucket = plan.outputs["STORAGE_S3_BUCKET"]
     cors, lifecycle, versioned = documents(plan)
@@ -86,16 +87,16 @@ def applied(request: pytest.FixtureRequest, s3: Any) -> tuple[str, dict, dict, L
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=cors)
     s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=lifecycle)
-    return bucket, cors, lifecycle, policy
+    return bucket, cors, lifecycle, policy, rule
 
 
 def test_server_stores_the_guides_cors_rule(applied: tuple, s3: Any) -> None:
-    bucket, _, _, _ = applied
-    assert s3.get_bucket_cors(Bucket=bucket)["CORSRules"] == s3_cors_configuration(CorsRule((ORIGIN,)))["CORSRules"]
+    bucket, _, _, _, rule = applied
+    assert s3.get_bucket_cors(Bucket=bucket)["CORSRules"] == s3_cors_configuration(rule)["CORSRules"]
 
 
 def test_server_stores_the_guides_lifecycle_rules(applied: tuple, s3: Any) -> None:
-    bucket, _, _, policy = applied
+    bucket, _, _, policy, _ = applied
     stored = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
     assert by_id(stored) == by_id(s3_lifecycle_configuration(policy)["Rules"])
 

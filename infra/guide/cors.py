@@ -11,6 +11,7 @@ import ipaddress
 import re
 import socket
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -181,24 +182,46 @@ def header_problem(header: str) -> str | None:
 
 
 PREFLIGHT_HEADERS: tuple[str, ...] = ("content-type",)
-"""Request headers the browser names in the signed PUT's preflight (the app sets the file's type)."""
+"""The request headers the app's browser upload names in its preflight, as browsers name
+them (lowercase). The app's SDK (AWS SDK for JavaScript v3, pinned in tests/js) signs only
+`host` into a presigned PUT (`X-Amz-SignedHeaders=host`) and puts checksums, when it adds
+any, in the query, so the browser must send no x-amz-* header; the one header it sends
+outside the CORS safelist is `Content-Type` with the file's type (`image/png`, ...).
+tests/test_r2_cors.py checks this against URLs the app's own SDK signs."""
 
 
-def allowed_headers_problem(patterns: tuple[str, ...] | list[str]) -> str | None:
+def access_control_request_headers(names: Iterable[str]) -> str:
+    """The `Access-Control-Request-Headers` value a browser sends in a preflight for a
+    request carrying the CORS-unsafe header `names`: lowercased, deduplicated, sorted and
+    joined by "," without spaces (Fetch standard, "CORS-preflight request" and "CORS-unsafe
+    request-header names"; what Chromium and Firefox send)."""
+    return ",".join(sorted({name.lower() for name in names}))
+
+
+def allowed_headers_problem(patterns: tuple[str, ...] | list[str], *, wildcard: bool = True) -> str | None:
     """Why a rule allowing only `patterns` would fail the signed PUT's preflight, or None.
 
-    Each must be allowed by `*` or by its own name (any case). A partial wildcard such as
-    `content-*` is not counted: AWS documents it, but not every S3-compatible server honours
-    it (LocalStack refuses the preflight), so it is no promise the upload works.
+    Each preflight header must be allowed by its own name (any case) or, where the server
+    honours it (`wildcard`), by `*`. A partial wildcard such as `content-*` is not counted:
+    AWS documents it, but not every S3-compatible server honours it (LocalStack refuses the
+    preflight), so it is no promise the upload works. `wildcard=False` judges for a server
+    that may take `*` as a literal header name (Cloudflare R2: infra.providers.cloudflare).
     """
     names = {p.lower() for p in patterns if isinstance(p, str)}
-    missing = [h for h in PREFLIGHT_HEADERS if "*" not in names and h not in names]
-    if missing:
+    star = wildcard and "*" in names
+    missing = [h for h in PREFLIGHT_HEADERS if not star and h not in names]
+    if not missing:
+        return None
+    listed = ", ".join(missing)
+    if wildcard:
         return (
-            f"must allow the {', '.join(missing)} header the browser's signed PUT asks for in its preflight; "
+            f"must allow the {listed} header the browser's signed PUT asks for in its preflight; "
             'use ["*"] (the guide\'s value) or add "Content-Type"'
         )
-    return None
+    return (
+        f"must name the {listed} header the browser's signed PUT asks for in its preflight: "
+        '"*" alone may be taken as a literal header name, so list the name beside it'
+    )
 
 
 def s3_cors_configuration(rule: CorsRule) -> dict[str, Any]:

@@ -52,6 +52,8 @@ class DeclaredResource:
     """The inputs exactly as serialized for the engine (secrets still wrapped), for the policy analyzer."""
     additional_secret_outputs: tuple[str, ...] = ()
     """Outputs the engine must store as secrets (the `additional_secret_outputs` option)."""
+    delete_before_replace: bool = False
+    """The `delete_before_replace` option: on a replacement the old one is deleted first."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ class _RecordingMonitor(mocks.MockMonitor):
                 property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
                 wire_inputs=raw,
                 additional_secret_outputs=tuple(request.additionalSecretOutputs),
+                delete_before_replace=bool(request.deleteBeforeReplace),
             )
         )
         return response

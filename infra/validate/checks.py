@@ -25,8 +25,9 @@ FOREIGN_ORIGIN = "https://not-your-app.example.invalid"
 """An origin no bucket should allow; `.invalid` can never be a real site."""
 UPLOAD_CONTENT_TYPE = "text/plain; charset=utf-8"
 SIGNED_PUT_CONTENT_TYPE = "text/plain"
-PREFLIGHT_HEADERS = {"PUT": "content-type"}
-"""Headers a browser announces in a preflight: a signed PUT carries its content type."""
+PREFLIGHT_HEADERS = {"PUT": cors.access_control_request_headers(cors.PREFLIGHT_HEADERS)}
+"""`Access-Control-Request-Headers` exactly as a browser sends it for the app's requests: the
+signed PUT carries its file's type (the guide's `PREFLIGHT_HEADERS`); GET and HEAD none."""
 
 
 @dataclass
@@ -242,10 +243,11 @@ def _preflight(ctx: Context, url: str, origin: str, method: str) -> str | None:
     allowed_methods = {m.strip().upper() for m in response.header("access-control-allow-methods").split(",")}
     if method not in allowed_methods and "*" not in allowed_methods:
         return f"{method} not in Access-Control-Allow-Methods"
-    wanted = PREFLIGHT_HEADERS.get(method)
+    wanted = [h for h in PREFLIGHT_HEADERS.get(method, "").split(",") if h]
     allowed_headers = {h.strip().lower() for h in response.header("access-control-allow-headers").split(",")}
-    if wanted and wanted not in allowed_headers and "*" not in allowed_headers:
-        return f"header {wanted} not in Access-Control-Allow-Headers"
+    missing = [h for h in wanted if h not in allowed_headers]
+    if missing and "*" not in allowed_headers:  # a signed URL's request carries no credentials
+        return f"header {', '.join(missing)} not in Access-Control-Allow-Headers"
     return None
 
 

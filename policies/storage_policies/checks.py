@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from infra.guide.cors import APP_METHODS, origin_problem
+from infra.guide.cors import APP_METHODS, allowed_headers_problem, origin_problem
 from infra.guide.lifecycle import soft_delete_prefix_problem
 from storage_policies.views import BucketView, CorsView, Finding, LifecycleView
 
 ORIGINS_FIX = "set raptscallions-storage:corsAllowedOrigins to the app's exact https origins"
 METHODS_FIX = f"set raptscallions-storage:corsAllowedMethods to at most {list(APP_METHODS)}"
+HEADERS_FIX = 'set raptscallions-storage:corsAllowedHeaders to ["*"] (the guide\'s value) or include "Content-Type"'
+NAMED_HEADERS_FIX = (
+    'add "Content-Type" to raptscallions-storage:corsAllowedHeaders, or declare the rule through '
+    "this package's component, which names the preflight headers beside \"*\""
+)
 
 
 def cors_origin_findings(view: CorsView, production: bool, pattern: str) -> list[Finding]:
@@ -33,6 +38,19 @@ def cors_method_findings(view: CorsView) -> list[Finding]:
         extra = sorted(set(m.upper() for m in rule.methods) - set(APP_METHODS))
         if extra:
             findings.append(Finding(view.urn, f"CORS allows {', '.join(extra)}, which the app never uses; {METHODS_FIX}."))
+    return findings
+
+
+def cors_header_findings(view: CorsView) -> list[Finding]:
+    """Each rule lets the browser's signed PUT through its preflight: judged by the guide's
+    `allowed_headers_problem` (the one settings use), with `*` counted only where the
+    provider is trusted to honour it (`view.header_wildcard`)."""
+    findings = []
+    for rule in view.rules:
+        problem = allowed_headers_problem(rule.headers, wildcard=view.header_wildcard)
+        if problem:
+            fix = HEADERS_FIX if view.header_wildcard else NAMED_HEADERS_FIX
+            findings.append(Finding(view.urn, f"CORS allowed headers {list(rule.headers)} {problem}; {fix}."))
     return findings
 
 

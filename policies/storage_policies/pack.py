@@ -62,6 +62,10 @@ def _cors_methods(args: StackValidationArgs, report_violation: ReportViolation) 
     _report(_all(args, lambda a, res, b: [f for v in a.cors(res) for f in checks.cors_method_findings(v)]), report_violation)
 
 
+def _cors_headers(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    _report(_all(args, lambda a, res, b: [f for v in a.cors(res) for f in checks.cors_header_findings(v)]), report_violation)
+
+
 def _lifecycle(rule: Callable[[BucketView, list[Any], int], list[Finding]], default_days: int):
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         config = args.get_config()
@@ -152,6 +156,11 @@ POLICIES: list[StackValidationPolicy] = [
         schema=origin_schema(),
     ),
     _policy("storage-cors-methods", "CORS allows only the methods the app uses (GET, PUT, HEAD).", _cors_methods),
+    _policy(
+        "storage-cors-headers",
+        "CORS lets the browser's signed PUT through its preflight: Content-Type is allowed, by name where the provider may take '*' literally (R2).",
+        _cors_headers,
+    ),
     _policy(
         "storage-lifecycle-soft-delete",
         "Soft-deleted files (the soft-delete prefix) expire within the configured days (default 30).",

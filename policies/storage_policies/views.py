@@ -55,6 +55,8 @@ class BucketView:
 class CorsRuleView:
     origins: tuple[str, ...]
     methods: tuple[str, ...]
+    headers: tuple[str, ...] = ()
+    """The allowed request headers (patterns, `*` as written)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class CorsView:
     urn: str
     bucket_urn: str | None
     rules: tuple[CorsRuleView, ...]
+    header_wildcard: bool = True
+    """Whether the provider may be trusted to match any request header with `*` (not R2)."""
 
 
 @dataclass(frozen=True)

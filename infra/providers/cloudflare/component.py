@@ -1,7 +1,8 @@
 """Cloudflare R2 storage as the guide describes it, as far as R2 allows.
 
 Declares: the R2 bucket (protected when settings say so) in the configured account,
-jurisdiction and location hint; the guide's CORS rule and lifecycle rules (soft-deleted
+jurisdiction and location hint; the guide's CORS rule (its preflight headers named beside
+`*`, see `documents.HEADER_WILDCARD_HONOURED`) and lifecycle rules (soft-deleted
 files and unfinished multipart uploads) as R2BucketCors and R2BucketLifecycle; and an
 account-owned API token per credential generation, each allowed only the two R2 object
 permission groups on this one bucket (the active one is exported). The groups' ids are looked up by name before anything is declared.
@@ -33,7 +34,7 @@ from infra.providers.cloudflare.access import (
     s3_secret_access_key,
     token_resources,
 )
-from infra.providers.cloudflare.documents import AGE, days_to_seconds
+from infra.providers.cloudflare.documents import AGE, days_to_seconds, r2_cors_rule
 from infra.providers.cloudflare.spec import CloudflareOptions
 from infra.settings.model import Settings
 
@@ -80,8 +81,13 @@ class R2Storage(StorageComponent):
             account_id=options.account_id,
             bucket_name=self.bucket.name,
             jurisdiction=options.jurisdiction,
-            rules=[_cors_rule(settings.cors)],
-            opts=child,
+            rules=[_cors_rule(r2_cors_rule(settings.cors))],
+            # The bucket has one CORS configuration and deleting the resource deletes it
+            # (terraform-provider-cloudflare internal/services/r2_bucket_cors/resource.go);
+            # some provider versions replace the resource when `rules` change (schema.go:
+            # RequiresReplace). Created before the old one is deleted, the bucket would be
+            # left with no CORS at all, so a replacement deletes first.
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(delete_before_replace=True)),
         )
         self.lifecycle = cloudflare.R2BucketLifecycle(
             f"{name}-lifecycle",

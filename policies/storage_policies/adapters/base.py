@@ -113,12 +113,13 @@ def policy_statements(document: Any) -> list[Mapping[str, Any]] | None:
 def s3_style_cors_rules(
     rules: Any, methods_key: str = "allowedMethods", method_of: Callable[[Any], Any] | None = None
 ) -> tuple[CorsRuleView, ...]:
-    """CORS rules shaped like S3's (`allowedOrigins` plus a list of methods under `methods_key`),
-    each method read through `method_of` (B2 names its methods as operations)."""
+    """CORS rules shaped like S3's (`allowedOrigins`, `allowedHeaders` and a list of methods
+    under `methods_key`), each method read through `method_of` (B2 names its methods as operations)."""
     return tuple(
         CorsRuleView(
             tuple(as_list(rule.get("allowedOrigins"))),
             tuple(method_of(m) if method_of else m for m in as_list(rule.get(methods_key))),
+            tuple(as_list(rule.get("allowedHeaders"))),
         )
         for rule in as_list(rules)
     )

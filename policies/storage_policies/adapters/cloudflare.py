@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from infra.providers.cloudflare.access import R2_BUCKET_SCOPE, bucket_resource_key
+from infra.providers.cloudflare.documents import HEADER_WILDCARD_HONOURED
 from storage_policies.adapters.base import Adapter, bucket_urn_of, of_type
 from storage_policies.views import (
     BucketView,
@@ -45,9 +46,11 @@ class CloudflareAdapter(Adapter):
                     CorsRuleView(
                         tuple(as_list((rule.get("allowed") or {}).get("origins"))),
                         tuple(as_list((rule.get("allowed") or {}).get("methods"))),
+                        tuple(as_list((rule.get("allowed") or {}).get("headers"))),
                     )
                     for rule in as_list(r.props.get("rules"))
                 ),
+                header_wildcard=HEADER_WILDCARD_HONOURED,
             )
             for r in of_type(resources, *CORS)
         ]
