@@ -39,6 +39,15 @@ class B2Simulator(RawSimulator):
 
     S3_API_URL = S3_URL
 
+    def create_bucket(self, api_url: str, account_auth_token: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """As b2sdk's, but the bucket's id is shaped like B2's (24 lowercase hex digits, what the
+        `b2BucketId` setting accepts) instead of `bucket_<n>`."""
+        created = super().create_bucket(api_url, account_auth_token, *args, **kwargs)
+        bucket = self.bucket_id_to_bucket.pop(created["bucketId"])
+        bucket.bucket_id = f"{int(created['bucketId'].removeprefix('bucket_')) + 1:024x}"
+        self.bucket_id_to_bucket[bucket.bucket_id] = bucket
+        return bucket.bucket_dict(account_auth_token)
+
 
 @dataclass
 class FakeB2:

@@ -1,5 +1,7 @@
 """Adopting a bucket made by hand: the bucket is imported (with the id each provider's import
-expects) instead of created, and stays protected; nothing else is imported."""
+expects) instead of created, and stays protected; nothing else is imported. B2 is adopted
+without an import (its dynamic provider's `create` takes the bucket over: tests/test_b2_engine.py
+runs that through Pulumi's dynamic-provider host)."""
 
 from __future__ import annotations
 
@@ -21,18 +23,14 @@ BUCKETS = {
     "prod": ("aws:s3/bucket:Bucket", "raptscallions-prod@us-east-1"),
     "spaces-staging": ("digitalocean:index/spacesBucket:SpacesBucket", "nyc3,raptscallions-staging-spaces"),
     "staging": ("cloudflare:index/r2Bucket:R2Bucket", f"{ACCOUNT}/raptscallions-staging/default"),
-    "b2-staging": ("pulumi-python:dynamic/backblaze:Bucket", B2_BUCKET_ID),
 }
-ADOPT_SETTINGS = {
-    # stack: what adopting needs besides adoptExistingBucket
-    "b2-staging": {"b2BucketId": B2_BUCKET_ID},
-}
+B2_BUCKET = "pulumi-python:dynamic/backblaze:Bucket"
 
 
 @pytest.mark.parametrize("stack", list(BUCKETS))
 def test_adopting_imports_only_the_bucket_with_the_providers_id(stack: str) -> None:
     bucket_type, import_id = BUCKETS[stack]
-    plan = run_plan(stack, config_overrides={"adoptExistingBucket": True, **ADOPT_SETTINGS.get(stack, {})})
+    plan = run_plan(stack, config_overrides={"adoptExistingBucket": True})
     assert plan.error is None, plan.error
     bucket = app_part(plan).one(bucket_type)
     assert bucket.import_id == import_id
@@ -46,7 +44,24 @@ def test_adopting_imports_only_the_bucket_with_the_providers_id(stack: str) -> N
     assert [r["importId"] for r in plan_as_dict(plan, [])["resources"] if r["importId"]] == [import_id]
 
 
-@pytest.mark.parametrize("stack", list(BUCKETS))
+def test_b2_adoption_names_the_bucket_id_as_an_input_and_imports_nothing() -> None:
+    """The engine's import `Read` carries no inputs, so the Python dynamic-provider host cannot
+    serve it (pulumi/pulumi#7534, #16175): B2 adoption must not use `import_` at all."""
+    plan = run_plan("b2-staging", config_overrides={"adoptExistingBucket": True, "b2BucketId": B2_BUCKET_ID})
+    assert plan.error is None, plan.error
+    assert [r.name for r in plan.resources if r.import_id] == []
+    bucket = app_part(plan).one(B2_BUCKET)
+    assert bucket.inputs["adoptBucketId"] == B2_BUCKET_ID
+    assert bucket.protect is True, "an adopted bucket is protected like a created one"
+    assert [r for r in plan.resources if "adoptBucketId" in r.inputs] == [bucket], "only the bucket adopts"
+    assert any(B2_BUCKET_ID in w and "adoptExistingBucket" in w and "+ create" in w for w in plan.warnings)
+    created = shipped_plan("b2-staging")
+    assert sorted(r.urn for r in plan.resources) == sorted(r.urn for r in created.resources), "the same URNs"
+    assert "adoptBucketId" not in created.one(B2_BUCKET).inputs, "a created bucket names no id to adopt"
+    assert mandatory(plan) == []
+
+
+@pytest.mark.parametrize("stack", [*BUCKETS, "b2-staging"])
 def test_shipped_stacks_create_their_bucket(stack: str) -> None:
     assert all(r.import_id == "" for r in shipped_plan(stack).resources)
 
@@ -68,13 +83,13 @@ def test_import_ids_follow_each_providers_documented_format() -> None:
     assert registry.get("cloudflare").bucket_import_id("b", "auto", options) == f"{ACCOUNT}/b/fedramp"
 
 
-def test_b2_adoption_needs_the_bucket_id_because_b2_imports_by_id() -> None:
+def test_b2_adoption_needs_the_bucket_id_because_b2_finds_buckets_by_id() -> None:
     [(key, message)] = problems("backblaze", adoptExistingBucket=True)
     assert key == "b2BucketId" and "required with adoptExistingBucket" in message
     [(key, message)] = problems("backblaze", adoptExistingBucket=True, b2BucketId="raptscallions-prod")
     assert key == "b2BucketId" and "not a B2 bucket ID" in message
     settings = settings_for("backblaze", adoptExistingBucket=True, b2BucketId=B2_BUCKET_ID)
-    assert registry.get("backblaze").bucket_import_id(settings.bucket_name, settings.region, settings.options) == B2_BUCKET_ID
+    assert settings.options.bucket_id == B2_BUCKET_ID
     plan = run_plan("b2-staging", config_overrides={"adoptExistingBucket": True})
     assert plan.resources == () and plan.error is not None and "b2BucketId" in plan.error
 

@@ -136,7 +136,7 @@ def test_a_name_taken_elsewhere_or_here_says_what_to_do(b2: FakeB2) -> None:
         create_bucket(name="someone-elses-bucket")
     assert "bucketName" in str(elsewhere.value)
     create_bucket()
-    with pytest.raises(B2ProviderError, match="in this B2 account: import it"):
+    with pytest.raises(B2ProviderError, match="in this B2 account .*adoptExistingBucket: true and b2BucketId: [0-9a-f]{24}"):
         create_bucket()
 
 
@@ -266,19 +266,25 @@ def test_deleting_the_key_revokes_it(b2: FakeB2) -> None:
     provider.delete(result.id, result.outs)  # already revoked: nothing to do, no error
 
 
-def test_adopting_a_hand_made_bucket_reads_it_by_id_then_updates_it_in_place(b2: FakeB2) -> None:
-    """What `adoptExistingBucket` makes the engine do: Read(id=b2BucketId, inputs=declared), then
-    diff the declared inputs against what was read, then Update — never a replacement."""
+def test_create_with_an_adopt_id_takes_the_bucket_over_in_place(b2: FakeB2) -> None:
+    """Unit test of `create`'s adoption; tests/test_b2_engine.py runs it as the engine does."""
     by_hand = b2.api().create_bucket(BUCKET, "allPublic")
-    declared = bucket_props()
-    provider = hosted(B2BucketProvider())
-    read = provider.read(by_hand.id_, declared)
-    assert read.id == by_hand.id_ and read.outs["bucketName"] == BUCKET and read.outs["bucketType"] == "allPublic"
-    diff = provider.diff(read.id, read.outs, declared)
-    assert diff.changes is True and diff.replaces == [], "adoption updates the bucket; it never replaces it"
-    provider.update(read.id, read.outs, declared)
+    declared = bucket_props(adoptBucketId=by_hand.id_)
+    created = hosted(B2BucketProvider()).create(declared)
+    assert created.id == by_hand.id_ and created.outs["bucketId"] == by_hand.id_
     stored = b2.api().list_buckets(bucket_id=by_hand.id_)[0]
     assert stored.type_ == "allPrivate"
     assert rules.lifecycle_policy_of(stored.lifecycle_rules) == LifecyclePolicy()
     assert stored.default_server_side_encryption.as_dict() == rules.SSE_B2
-    assert provider.read("0" * 24, declared).id == "", "a wrong b2BucketId reads as missing, so the import fails"
+    assert [b.id_ for b in b2.api().list_buckets()] == [by_hand.id_]
+    assert hosted(B2BucketProvider()).create(declared).id == by_hand.id_, "adopting again is harmless"
+    diff = hosted(B2BucketProvider()).diff(by_hand.id_, created.outs, bucket_props())
+    assert diff.changes is False, "the adopt id is not compared: turning adoption off changes nothing"
+
+
+def test_a_key_is_never_created_without_a_bucket(b2: FakeB2) -> None:
+    """Outside Check/Diff the host turns a preview's unknown into None; b2_create_key without a
+    bucket would make a key for the whole account."""
+    with pytest.raises(B2ProviderError, match="restricted to a known bucket"):
+        hosted(B2ApplicationKeyProvider()).create({**key_props("x"), "bucketId": None})
+    assert list(b2.api().list_keys()) == [], "no key was created"

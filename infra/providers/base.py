@@ -40,7 +40,8 @@ def component_props(settings: Settings) -> dict[str, str]:
 def bucket_options(parent: pulumi.Resource, settings: Settings) -> pulumi.ResourceOptions:
     """How every component declares its bucket: protected as settings say, never with
     `retain_on_delete` (protect already stops `pulumi destroy`, and a bucket that silently
-    outlives its stack is worse than an error), and imported when `adoptExistingBucket` is on.
+    outlives its stack is worse than an error), and imported when `adoptExistingBucket` is on
+    and the provider adopts by import (B2 adopts inside its own provider instead).
 
     Once imported, the bucket's state records the import id and later runs ignore it, so the
     setting may stay on. A stack that created its own bucket must not turn it on: its state
@@ -52,7 +53,8 @@ def bucket_options(parent: pulumi.Resource, settings: Settings) -> pulumi.Resour
 
         spec = registry.get(settings.provider)
         assert spec is not None and spec.supports_adoption  # load_settings refused anything else
-        import_id = spec.bucket_import_id(settings.bucket_name, settings.region, settings.options)
+        if spec.adopts_by_import:
+            import_id = spec.bucket_import_id(settings.bucket_name, settings.region, settings.options)
     return pulumi.ResourceOptions(parent=parent, protect=settings.protect, import_=import_id)
 
 

@@ -44,7 +44,11 @@ class ProviderSpec(ABC):
     endpoint_host_suffix: ClassVar[str | None] = None
     """How the provider's S3 endpoint host ends; the validator names the provider by it."""
     supports_adoption: ClassVar[bool] = False
-    """Whether `adoptExistingBucket` can import this provider's bucket (see `bucket_import_id`)."""
+    """Whether `adoptExistingBucket` can take over this provider's existing bucket."""
+    adopts_by_import: ClassVar[bool] = True
+    """True: adoption is Pulumi's `import` option with `bucket_import_id`. False: the
+    provider's own resource takes the bucket over when the engine creates it (B2's dynamic
+    provider, whose host cannot serve the engine's import `Read`)."""
 
     @abstractmethod
     def bucket_name_problem(self, name: str) -> str | None:
@@ -82,9 +86,18 @@ class ProviderSpec(ABC):
     def bucket_import_id(self, bucket: str, region: str, options: Any) -> str:
         """The id Pulumi's `import` resource option needs to adopt an existing bucket.
 
-        Only called when `supports_adoption` is true.
+        Only called when `supports_adoption` and `adopts_by_import` are true.
         """
-        raise NotImplementedError(f"{self.display_name} buckets cannot be adopted")
+        raise NotImplementedError(f"{self.display_name} buckets cannot be imported")
+
+    def adoption_warning(self, bucket: str, region: str, options: Any) -> str:
+        """What the plan says while `adoptExistingBucket` is on (settings are valid)."""
+        return (
+            f"adoptExistingBucket is on: `pulumi up` imports the existing bucket "
+            f"(id {self.bucket_import_id(bucket, region, options)}) instead of creating it, and ignores "
+            "the id once the bucket is imported; never turn it on for a stack that created its own bucket "
+            "(README: Adopting a bucket made by hand)"
+        )
 
     def load_component(self) -> type:
         """Import the component class; this is where the provider SDK gets imported."""

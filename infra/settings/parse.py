@@ -130,12 +130,7 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
         return None
     assert location is not None and versioning is not None and credentials is not None  # checked above
     if adopt:
-        report.warn(
-            f"adoptExistingBucket is on: `pulumi up` imports the existing bucket "
-            f"(id {spec.bucket_import_id(bucket, location.region, options)}) instead of creating it, and ignores "
-            "the id once the bucket is imported; never turn it on for a stack that created its own bucket "
-            "(README: Adopting a bucket made by hand)"
-        )
+        report.warn(spec.adoption_warning(bucket, location.region, options))
     return Settings(
         stack=stack,
         environment=environment,

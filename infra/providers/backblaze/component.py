@@ -52,6 +52,7 @@ class B2Storage(StorageComponent):
                 cors_rules=cors_rules(settings.cors),
                 file_lock_enabled=options.object_lock,
                 region=settings.region or None,
+                adopt_bucket_id=options.bucket_id if settings.adopt_existing_bucket else None,
             ),
             opts=bucket_options(self, settings),
         )

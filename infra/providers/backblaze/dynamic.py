@@ -14,6 +14,24 @@ call; it never reaches the serialized provider, the inputs or the outputs.
 
 Deleting a bucket that still holds any file version, hide marker or unfinished large
 file fails with a clear message: nothing here ever deletes a file.
+
+Pinned import paths: `pulumi.dynamic` pickles each provider *by reference* (dill records
+the module and the class's qualified name, nothing else) into the `__provider` property of
+every resource's state, and the dynamic-provider host loads it back from there for every
+later refresh, update and delete. So `infra.providers.backblaze.dynamic.B2BucketProvider`,
+`infra.providers.backblaze.dynamic.B2ApplicationKeyProvider` and
+`infra.providers.backblaze.replication.B2ReplicationProvider` must stay importable under
+exactly these names forever: moving or renaming one breaks every operation on every stack
+deployed before (`tests/test_provider_pins.py` fails first). To split this module, keep
+each name importable from here (a re-export loads the states already written); new states
+then record the class's new `__module__`, which must be pinned, and kept, as well.
+
+Adoption (`adoptExistingBucket`): not Pulumi's `import` option, which the engine carries
+out with a `Read` that has no inputs, so no serialized provider, and the Python host fails
+with `KeyError: '__provider'` (pulumi/pulumi issues 7534 and 16175;
+pkg/resource/deploy/step.go, ImportStep). Instead the bucket's inputs name the existing
+bucket's id (`adoptBucketId`), and `create` takes that bucket over (after checking its
+account and name) instead of making one - the workaround from those issues.
 """
 
 from __future__ import annotations
@@ -44,10 +62,11 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from infra.providers.backblaze import rules
-from infra.providers.backblaze.spec import BackblazeSpec, region_of_endpoint
+from infra.providers.backblaze.spec import BUCKET_ID, OBJECT_LOCK, BackblazeSpec, region_of_endpoint
 
 CREDENTIAL_ENV = BackblazeSpec.credential_env
 KEY_ID_ENV, KEY_ENV = CREDENTIAL_ENV
@@ -186,6 +205,13 @@ def _plain(props: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in props.items() if key != PROVIDER_INPUT}
 
 
+def is_unknown(value: Any) -> bool:
+    """Whether a property is a preview's unknown. The host hands `Check` and `Diff` an
+    `Unknown()` object (it deserializes with keep_unknowns); the wire sentinel string is
+    accepted too, for callers that pass raw properties."""
+    return isinstance(value, Unknown) or value == rpc.UNKNOWN
+
+
 # ---------------------------------------------------------------------------------------
 # Bucket
 
@@ -195,6 +221,10 @@ BUCKET_IN_PLACE = ("bucketType", "lifecycleRules", "corsRules", "defaultServerSi
 """Bucket inputs B2 can change on the existing bucket (b2_update_bucket)."""
 BUCKET_REPLACE = ("bucketName",)
 """Bucket inputs that need a new bucket: B2 cannot rename one."""
+ADOPT_INPUT = "adoptBucketId"
+"""The id of an existing bucket `create` takes over instead of making one (`b2BucketId`).
+Never compared by `diff`: it only matters when the engine creates the resource, so turning
+adoption on or off later changes nothing for a bucket already in the state."""
 
 
 def _bucket_view(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -262,20 +292,28 @@ def _bucket_outputs(bucket: Any, props: Mapping[str, Any], url: str, region: str
 
 
 def _find_bucket(api: B2Api, bucket_id: str) -> Any | None:
+    """The bucket with this id in the key's own account, else None.
+
+    B2's b2_list_buckets lists only the authorized account's buckets; b2sdk's simulator
+    lists every account's, so the account is checked here too (never touch another's).
+    """
     with _b2_call(f"look up bucket {bucket_id}"):
         found = api.list_buckets(bucket_id=bucket_id)
-    return found[0] if found else None
+        account = api.account_info.get_account_id()
+    own = [bucket for bucket in found if bucket.bucket_dict.get("accountId", account) == account]
+    return own[0] if own else None
 
 
 def _taken_message(api: B2Api, name: str) -> str:
-    """Why a bucket name is taken: by this account (import it) or by someone else."""
+    """Why a bucket name is taken: by this account (adopt it) or by someone else."""
     try:
         account = api.account_info.get_account_id()
-        own = any(b.bucket_dict.get("accountId") == account for b in api.list_buckets(bucket_name=name))
+        own = [b for b in api.list_buckets(bucket_name=name) if b.bucket_dict.get("accountId") == account]
     except b2_exception.B2Error:
-        own = False
+        own = []
     where = (
-        "by a bucket in this B2 account: import it (`pulumi import`) or choose another bucketName"
+        f"by a bucket in this B2 account (id {own[0].id_}): to manage it with this stack set adoptExistingBucket: "
+        f"true and {BUCKET_ID.name}: {own[0].id_}, or choose another bucketName"
         if own
         else "by another Backblaze account (B2 bucket names are unique across all accounts): choose another bucketName"
     )
@@ -298,6 +336,49 @@ def not_empty_message(name: str) -> str:
         f"b2://{name}`) and run the command again; to keep the bucket, leave it in the stack (or drop it "
         "from the state with `pulumi state delete`)."
     )
+
+
+def _apply_declared(bucket: Any, props: Mapping[str, Any]) -> Any:
+    """Bring an existing bucket to the declared type, rules and encryption (b2_update_bucket);
+    Object Lock is only ever turned on. Returns the bucket as B2 now has it."""
+    turn_lock_on = bool(props.get("fileLockEnabled")) and not bucket.is_file_lock_enabled
+    with _b2_call(f"update bucket {bucket.name!r}"):
+        return bucket.update(
+            bucket_type=props["bucketType"],
+            cors_rules=rules.normalized_cors_rules(props.get("corsRules")),
+            lifecycle_rules=rules.normalized_lifecycle_rules(props.get("lifecycleRules")),
+            default_server_side_encryption=_sse_setting(props),
+            is_file_lock_enabled=True if turn_lock_on else None,
+        )
+
+
+def _adoptable_bucket(api: B2Api, bucket_id: str, props: Mapping[str, Any]) -> Any:
+    """The existing bucket `b2BucketId` names, once it is sure to be the one the stack means:
+    in this account, named `bucketName`, and not holding Object Lock the stack would drop.
+
+    Each refusal names the setting to fix; nothing in B2 has been changed when one is raised.
+    """
+    name = props["bucketName"]
+    bucket = _find_bucket(api, bucket_id)
+    if bucket is None:
+        raise B2ProviderError(
+            f"adoptExistingBucket is on, but the B2 account of {KEY_ID_ENV} has no bucket with id {bucket_id!r} "
+            f"({BUCKET_ID.name}). Copy the Bucket ID of {name!r} from the B2 web console (Buckets) or "
+            f"`b2 bucket get {name}` into {BUCKET_ID.name}, use a key of the account that owns the bucket, or "
+            "turn adoptExistingBucket off to create a new bucket. Nothing was created or changed."
+        )
+    if bucket.name != name:
+        raise B2ProviderError(
+            f"adoptExistingBucket is on, but {BUCKET_ID.name} {bucket_id!r} is the bucket {bucket.name!r}, not "
+            f"bucketName {name!r}. Set {BUCKET_ID.name} to the id of {name!r}, or bucketName to {bucket.name!r} "
+            "if that is the bucket to adopt. Nothing was created or changed."
+        )
+    if bucket.is_file_lock_enabled and not props.get("fileLockEnabled"):
+        raise B2ProviderError(
+            f"Bucket {name!r} has Object Lock on, which B2 cannot turn off: set {OBJECT_LOCK.name}: true to adopt "
+            "it. Nothing was created or changed."
+        )
+    return bucket
 
 
 class B2BucketProvider(ResourceProvider):
@@ -325,6 +406,9 @@ class B2BucketProvider(ResourceProvider):
         api = _authorized_api()
         url, region = _check_region(api, props)
         name = props["bucketName"]
+        if props.get(ADOPT_INPUT):
+            bucket = _apply_declared(_adoptable_bucket(api, props[ADOPT_INPUT], props), props)
+            return CreateResult(bucket.id_, _bucket_outputs(bucket, props, url, region))
         with _b2_call(f"create bucket {name!r}"):
             try:
                 bucket = api.create_bucket(
@@ -358,16 +442,7 @@ class B2BucketProvider(ResourceProvider):
                 f"Bucket {news.get('bucketName')!r} ({id_}) no longer exists in this B2 account: run "
                 "`pulumi refresh` so Pulumi knows, then `pulumi up` creates it again."
             )
-        turn_lock_on = bool(news.get("fileLockEnabled")) and not bucket.is_file_lock_enabled
-        with _b2_call(f"update bucket {bucket.name!r}"):
-            updated = bucket.update(
-                bucket_type=news["bucketType"],
-                cors_rules=rules.normalized_cors_rules(news.get("corsRules")),
-                lifecycle_rules=rules.normalized_lifecycle_rules(news.get("lifecycleRules")),
-                default_server_side_encryption=_sse_setting(news),
-                is_file_lock_enabled=True if turn_lock_on else None,
-            )
-        return UpdateResult(_bucket_outputs(updated, news, url, region))
+        return UpdateResult(_bucket_outputs(_apply_declared(bucket, news), news, url, region))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         api = _authorized_api()
@@ -418,7 +493,7 @@ class B2ApplicationKeyProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         old, new = _key_view(olds), _key_view(news)
-        if news.get("bucketId") == rpc.UNKNOWN and new["bucketName"] == old["bucketName"]:
+        if is_unknown(news.get("bucketId")) and new["bucketName"] == old["bucketName"]:
             # A preview of a bucket *update* leaves the bucket's outputs unknown; the bucket
             # gets a new id only when it is replaced, which takes a new name.
             new["bucketId"] = old["bucketId"]
@@ -426,6 +501,10 @@ class B2ApplicationKeyProvider(ResourceProvider):
         return DiffResult(changes=bool(replaces), replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        if not isinstance(props.get("bucketId"), str) or not props["bucketId"] or is_unknown(props["bucketId"]):
+            # The host turns an unknown into None outside `Check`/`Diff`, and b2_create_key
+            # without a bucket makes a key for the whole account: never.
+            raise B2ProviderError("An application key must be restricted to a known bucket id; none was given")
         api = _authorized_api()
         capabilities = list(props["capabilities"])
         with _b2_call(f"create application key {props['keyName']!r}"):
@@ -486,6 +565,8 @@ class B2BucketArgs:
     file_lock_enabled: bool = False
     region: str | None = None
     """The region the stack expects; the account's authorization must agree. None: any."""
+    adopt_bucket_id: str | None = None
+    """An existing bucket's id (`b2BucketId`) to take over instead of creating one (`adoptExistingBucket`)."""
 
     def props(self) -> dict[str, Any]:
         props: dict[str, Any] = {
@@ -498,6 +579,8 @@ class B2BucketArgs:
         }
         if self.region:
             props["region"] = self.region
+        if self.adopt_bucket_id:
+            props[ADOPT_INPUT] = self.adopt_bucket_id
         return props
 
 

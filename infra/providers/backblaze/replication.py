@@ -29,7 +29,7 @@ from b2sdk.v2 import B2Api, ReplicationConfiguration, ReplicationRule
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, Resource, ResourceProvider, UpdateResult
 
 from infra.providers.backblaze import rules
-from infra.providers.backblaze.dynamic import B2ProviderError, _authorized_api, _b2_call, _find_bucket, _plain
+from infra.providers.backblaze.dynamic import B2ProviderError, _authorized_api, _b2_call, _find_bucket, _plain, is_unknown
 
 REPLICATION_PROVIDER_CAPABILITIES = ("readBucketReplications", "writeBucketReplications")
 """What the deployer's key needs on top of dynamic.PROVIDER_KEY_CAPABILITIES with a replica."""
@@ -118,7 +118,8 @@ class B2ReplicationProvider(ResourceProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = [CheckFailure(field, "is required") for field in FIELDS if field in news and not news.get(field)]
-        if news.get("sourceBucketId") and news.get("sourceBucketId") == news.get("destinationBucketId"):
+        source, destination = news.get("sourceBucketId"), news.get("destinationBucketId")
+        if source and not is_unknown(source) and source == destination:  # two unknowns are not one bucket
             failures.append(CheckFailure("destinationBucketId", "must be another bucket than the source"))
         return CheckResult(news, failures)
 

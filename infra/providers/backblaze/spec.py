@@ -23,7 +23,7 @@ OBJECT_LOCK = SettingKey(
 BUCKET_ID = SettingKey(
     "b2BucketId",
     "string",
-    "backblaze only: the existing bucket's ID, needed with adoptExistingBucket (B2 imports by bucket ID).",
+    "backblaze only: the existing bucket's ID, needed with adoptExistingBucket (B2 finds buckets by ID).",
     default="",
     providers=frozenset({"backblaze"}),
 )
@@ -74,6 +74,7 @@ class BackblazeSpec(ProviderSpec):
     versioning = VersioningSupport.ALWAYS
     option_keys = (OBJECT_LOCK, BUCKET_ID, REPLICA_BUCKET)
     supports_adoption = True
+    adopts_by_import = False
     credential_env = ("B2_APPLICATION_KEY_ID", "B2_APPLICATION_KEY")
     endpoint_host_suffix = ".backblazeb2.com"
 
@@ -101,13 +102,18 @@ class BackblazeSpec(ProviderSpec):
         if not options.bucket_id and not report.has_problem(BUCKET_ID.name):
             report.problem(
                 BUCKET_ID.name,
-                "is required with adoptExistingBucket: B2 imports a bucket by its ID; copy the Bucket ID shown "
+                "is required with adoptExistingBucket: B2 finds a bucket by its ID; copy the Bucket ID shown "
                 "under Buckets in the B2 web console (or from `b2 bucket get <name>`)",
             )
 
-    def bucket_import_id(self, bucket: str, region: str, options: BackblazeOptions) -> str:
-        """The bucket's ID: the dynamic provider's `read` looks the bucket up by it."""
-        return options.bucket_id
+    def adoption_warning(self, bucket: str, region: str, options: BackblazeOptions) -> str:
+        """B2 adopts inside its dynamic provider's `create` (see backblaze/dynamic.py), not by import."""
+        return (
+            f"adoptExistingBucket is on: `pulumi up` takes over the existing B2 bucket {options.bucket_id} "
+            f"({BUCKET_ID.name}) instead of creating one, once it has checked that the bucket is in the deploying "
+            f"key's account and named {bucket!r}; the preview shows it as `+ create`. Once the bucket is in the "
+            "stack's state the setting is ignored (README: Adopting a bucket made by hand)"
+        )
 
     def bucket_name_problem(self, name: str) -> str | None:
         if not 6 <= len(name) <= 63:
