@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from infra.ci.stacks import PROGRAM_PATHS, discover
 from infra.offline.stack_files import PROJECT_ROOT, stack_names
 from infra.providers import registry
+from infra.validate.cli import build_parser
 from tests.workflow_support import (
     AWS_ACTION,
     GITHUB_DIR,
@@ -350,7 +352,10 @@ def test_each_stack_deploys_in_its_own_environment_then_is_validated() -> None:
         steps = job["steps"]
         [validate] = [i for i, s in enumerate(steps) if "infra.validate" in s.get("run", "")]
         assert validate > steps.index(step)
-        assert steps[validate]["run"] == '.venv/bin/python -m infra.validate --stack "$STACK"'
+        # right after `up`: a key it created may not be known yet (infra/validate/fresh_key.py)
+        assert steps[validate]["run"] == '.venv/bin/python -m infra.validate --stack "$STACK" --fresh-credential --timeout 60'
+        parsed = build_parser().parse_args(shlex.split(steps[validate]["run"])[3:])  # the validator takes them
+        assert parsed.fresh_credential and parsed.timeout == 60 and parsed.stack == "$STACK"
         assert steps[validate]["env"]["STACK"] == "${{ matrix.stack }}"
         assert "continue-on-error" not in steps[validate] and "if" not in steps[validate]
     [prod] = [e for e in evaluate_matrix(deploy, "prod") if e["stack"] == "prod"]

@@ -6,5 +6,5 @@ Configuration check: values -> `Target`), `client` (boto3 set up for any S3-comp
 provider), `plain_http` (signed URLs and CORS preflights, as a browser sends them), `classify` (an
 error -> the guide's troubleshooting class), `probes` (the objects a run creates and
 their clean-up), `checks` (the ten checks), `runner` (order, timing, timeouts,
-Ctrl-C), `report` (the boxed report and JSON, secrets redacted) and `cli`.
+Ctrl-C), `fresh_key` (waiting, within the timeout, for a just-created key to become known), `report` (the boxed report and JSON, secrets redacted) and `cli`.
 """

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from infra.guide import contract
 from infra.offline.stack_files import PROJECT_ROOT
-from infra.validate import interrupts
+from infra.validate import fresh_key, interrupts
 from infra.validate import inputs as sources
 from infra.validate.checks import CHECK_IDS, CONFIGURATION
 from infra.validate.runner import EXIT_CONFIGURATION, EXIT_INTERRUPTED, EXIT_OK
@@ -59,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"time limit for each check (default {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        fresh_key.FLAG,
+        action="store_true",
+        help="the access key may have just been created (right after `pulumi up`): while the provider "
+        "still refuses it as unknown (InvalidAccessKeyId; R2: Unauthorized), retry the Connectivity check "
+        "within its --timeout, and say how long it waited; no other error is retried",
     )
     parser.add_argument(
         "--skip",
@@ -132,7 +139,9 @@ def _main(
     from infra.validate import report, runner
 
     redact = report.Redactor([loaded.get(name) for name in contract.SECRET_NAMES])
-    outcome = runner.run(loaded, timeout=args.timeout, skip=set(args.skip))
+    outcome = runner.run(
+        loaded, timeout=args.timeout, skip=set(args.skip), fresh_credential=args.fresh_credential
+    )
     if interrupts.take():  # after the run's last wait: the report says interrupted
         outcome.interrupted = True
     if args.json:

@@ -1,10 +1,15 @@
 """Runs the checks in order: each timed, each bounded by the timeout, dependents of a
 failed check not run, and the probes removed at the end — after a pass, a failure,
 a timeout or Ctrl-C alike — within one more timeout of wall-clock time.
+
+With `fresh_credential` (right after a deploy that may have created the key), the first
+check to present the key waits, within its timeout, while the provider does not know the
+key yet (`fresh_key`), and the report says how long.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import time
 from collections.abc import Callable, Collection
@@ -12,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.guide.troubleshooting import ErrorClass
-from infra.validate import interrupts
+from infra.validate import fresh_key, interrupts
 from infra.validate.bounded import bounded
 from infra.validate.checks import CHECKS, CONFIGURATION, Context, Passed, Skip
 from infra.validate.classify import Failure, classify
@@ -20,6 +25,8 @@ from infra.validate.config import ConfigurationProblems, Target, load_target
 from infra.validate.inputs import Inputs
 from infra.validate.probes import Probes
 
+CREDENTIAL_CHECK = "connectivity"
+"""The first check to present the access key (the others need it to pass)."""
 PASSED, FAILED, SKIPPED, NOT_RUN, INTERRUPTED = "passed", "failed", "skipped", "not run", "interrupted"
 EXIT_OK, EXIT_FAILED, EXIT_CONFIGURATION, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -98,6 +105,7 @@ def run(
     timeout: float = 30.0,
     skip: Collection[str] = (),
     client_factory: Callable[[Target, float], Any] | None = None,
+    fresh_credential: bool = False,
 ) -> Outcome:
     """All checks against the configured bucket. Never raises for a failing bucket."""
     if client_factory is None:
@@ -131,8 +139,12 @@ def run(
                 )
                 continue
             start = time.perf_counter()
+            waited: fresh_key.Waited | None = None
             try:
-                kind, value = bounded(functools.partial(check.run, ctx), timeout)
+                if check.id == CREDENTIAL_CHECK and fresh_credential:
+                    kind, value, waited = fresh_key.until_known(functools.partial(check.run, ctx), timeout)
+                else:
+                    kind, value = bounded(functools.partial(check.run, ctx), timeout)
             except KeyboardInterrupt:
                 outcome.interrupted = True
                 status[check.id] = INTERRUPTED
@@ -141,6 +153,8 @@ def run(
                 )
                 continue
             result = _result(check.id, check.name, kind, value, _ms(start), timeout)
+            if check.id == CREDENTIAL_CHECK:
+                result = _with_key_wait(result, value, waited, fresh_credential, timeout)
             status[check.id] = result.status
             outcome.results.append(result)
     finally:
@@ -165,6 +179,24 @@ def _result(check_id: str, name: str, kind: str, value: Any, duration: float, ti
     if isinstance(value, KeyboardInterrupt):  # pragma: no cover - signals reach the main thread
         raise value
     return CheckResult(check_id, name, FAILED, duration, failure=classify(value))
+
+
+def _with_key_wait(
+    result: CheckResult, value: Any, waited: fresh_key.Waited | None, fresh_credential: bool, timeout: float
+) -> CheckResult:
+    """The credential check's result, saying what was waited for a new key (or that one can be)."""
+    failure = result.failure
+    if waited is not None and waited.known:
+        return dataclasses.replace(result, notes=(*result.notes, waited.note()))
+    if failure is None:
+        return result
+    if waited is not None:
+        line = waited.still_refused(timeout)
+    elif not fresh_credential and isinstance(value, BaseException) and fresh_key.not_yet_known_code(value):
+        line = fresh_key.hint()
+    else:
+        return result
+    return dataclasses.replace(result, failure=Failure(failure.error_class, f"{failure.message}\n{line}"))
 
 
 def _clean_up(ctx: Context) -> list[str]:
