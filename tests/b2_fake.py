@@ -84,10 +84,16 @@ def wire(props: dict[str, Any]) -> dict[str, Any]:
     return rpc.deserialize_properties(struct)
 
 
-def bucket_props(name: str = BUCKET, policy: LifecyclePolicy | None = None, **extra: Any) -> dict[str, Any]:
+APP_PREFIXES = ("uploads/",)
+"""The app folders the test bucket's rules name (`b2AppPrefixes`), so they carry every rule of the guide."""
+
+
+def bucket_props(
+    name: str = BUCKET, policy: LifecyclePolicy | None = None, app_prefixes: tuple[str, ...] = APP_PREFIXES, **extra: Any
+) -> dict[str, Any]:
     args = B2BucketArgs(
         bucket_name=name,
-        lifecycle_rules=rules.lifecycle_rules(policy or LifecyclePolicy()),
+        lifecycle_rules=rules.lifecycle_rules(policy or LifecyclePolicy(), app_prefixes),
         cors_rules=rules.cors_rules(CorsRule((ORIGIN,))),
     )
     return wire({**args.props(), **extra})
