@@ -146,6 +146,34 @@ def test_app_folders_b2_would_refuse_declare_nothing_and_name_the_setting(folder
 
 
 @pytest.mark.parametrize(
+    ("overrides", "key", "said"),
+    [
+        ({"corsAllowedHeaders": ["*", "content-type"]}, "corsAllowedHeaders", "'*' only as the only entry"),
+        ({"corsAllowedHeaders": ["content-type", "x-*-meta"]}, "corsAllowedHeaders", "only at the end of a header name"),
+        ({"corsExposeHeaders": ["ETag", "x-amz-*"]}, "corsExposeHeaders", "only complete header names"),
+        ({"corsAllowedOrigins": [f"https://tenant{i:03}.raptscallions.com" for i in range(30)]}, "corsAllowedOrigins", "under 1000 bytes"),
+    ],
+    ids=["star-beside-others", "star-inside", "wildcard-expose", "rule-too-long"],
+)
+def test_cors_settings_b2_would_refuse_declare_nothing_and_name_the_setting(overrides: dict, key: str, said: str) -> None:
+    """Valid guide CORS settings that B2's CORS rules page refuses (tests/b2_strict.py, CORS)."""
+    plan = run_plan(STACK, config_overrides=overrides)
+    assert plan.resources == () and plan.outputs == {}
+    lines = [line for line in (plan.error or "").splitlines() if f"raptscallions-storage:{key}:" in line]
+    assert len(lines) == 1 and said in lines[0], plan.error
+
+
+def test_the_longest_cors_rule_b2_takes_is_declared_and_passes_the_double() -> None:
+    """The size limit is B2's, not tighter: 20 origins (about 800 bytes) are declared and accepted."""
+    from tests import b2_strict
+
+    origins = [f"https://tenant{i:03}.raptscallions.com" for i in range(20)]
+    plan = run_plan(STACK, config_overrides={"corsAllowedOrigins": origins})
+    assert plan.error is None, plan.error
+    assert b2_strict.cors_problems(rules.normalized_cors_rules(plan.one(B2_BUCKET).inputs["corsRules"])) == []
+
+
+@pytest.mark.parametrize(
     ("overrides", "names"),
     [
         ({"versioning": "false"}, "raptscallions-storage:versioning:"),

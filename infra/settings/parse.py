@@ -124,6 +124,8 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
         spec.check_bucket_pair(bucket, options, report)
     if adopt:
         spec.check_adoption(options, report)
+    if cors is not None:
+        spec.check_cors(cors, options, report)
     if lifecycle is not None:
         spec.check_lifecycle(lifecycle, options, report)
     if values.get(k.VERSIONING.name) is not None:

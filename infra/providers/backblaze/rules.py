@@ -236,6 +236,19 @@ def cors_rules(rule: CorsRule) -> list[dict[str, Any]]:
     ]
 
 
+MAX_CORS_RULE_BYTES = 999
+"""B2 takes CORS rules 'less than 1,000 bytes long': the UTF-8 lengths of every string in them
+(https://www.backblaze.com/docs/cloud-storage-cross-origin-resource-sharing-rules)."""
+
+
+def cors_rule_bytes(rule: Mapping[str, Any]) -> int:
+    """A B2 CORS rule's size as B2 counts it (see MAX_CORS_RULE_BYTES)."""
+    strings = [rule.get("corsRuleName") or ""]
+    for field in ("allowedOrigins", "allowedOperations", "allowedHeaders", "exposeHeaders"):
+        strings += list(rule.get(field) or ())
+    return sum(len(str(s).encode()) for s in strings)
+
+
 def normalized_cors_rules(rules: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
     """CORS rules in one comparable form: whole-number max age, absent lists as empty."""
     normalized = []

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import LifecyclePolicy, soft_delete_prefix_problem
 from infra.providers.backblaze import rules
 from infra.providers.spec import Location, ProviderSpec, VersioningSupport
-from infra.settings.keys import SettingKey
+from infra.settings.keys import CORS_EXPOSE, CORS_HEADERS, CORS_ORIGINS, SettingKey
 from infra.settings.problems import Report
 
 OBJECT_LOCK = SettingKey(
@@ -123,6 +124,24 @@ class BackblazeSpec(ProviderSpec):
             replica_bucket=replica,
             app_prefixes=_app_prefixes(values.get(APP_PREFIXES.name) or [], report),
         )
+
+    def check_cors(self, cors: CorsRule, options: BackblazeOptions, report: Report) -> None:
+        """What B2's CORS rules page refuses that other providers take: '*' beside other allowed
+        headers or inside a name, wildcard expose headers, a rule of 1,000 bytes or more."""
+        b2 = " (Backblaze's CORS rules page)"
+        headers = cors.allowed_headers
+        if "*" in headers and len(headers) > 1:
+            report.problem(CORS_HEADERS.name, f"lists '*' beside other headers; B2 takes '*' only as the only entry{b2}: use [\"*\"]")
+        for header in (h for h in headers if "*" in h[:-1]):
+            report.problem(CORS_HEADERS.name, f"{header!r}: B2 takes a '*' only at the end of a header name{b2}")
+        for header in (h for h in cors.expose_headers if "*" in h):
+            report.problem(CORS_EXPOSE.name, f"{header!r}: B2 exposes only complete header names{b2}, e.g. ETag")
+        size = rules.cors_rule_bytes(rules.cors_rules(cors)[0])
+        if size > rules.MAX_CORS_RULE_BYTES:
+            report.problem(
+                CORS_ORIGINS.name,
+                f"make the B2 CORS rule {size} bytes long; B2 takes rules under 1000 bytes{b2}: list fewer origins",
+            )
 
     def check_lifecycle(self, lifecycle: LifecyclePolicy, options: BackblazeOptions, report: Report) -> None:
         """The app folders' rules must fit beside the soft-delete rule: B2 refuses two rules
