@@ -1,4 +1,5 @@
-"""A B2 account for the tests: b2sdk's in-memory B2 (RawSimulator) behind the dynamic providers.
+"""A B2 account for the tests: b2sdk's in-memory B2 (RawSimulator), refusing what Backblaze
+documents B2 refuses (tests/b2_strict.py), behind the dynamic providers.
 
 Each operation runs as the dynamic-provider host runs it: the provider is serialized the
 way `pulumi.dynamic` does (dill) and loaded back, and properties pass through Pulumi's
@@ -14,7 +15,7 @@ from typing import Any
 
 import dill
 import pytest
-from b2sdk.v2 import B2Api, B2HttpApiConfig, InMemoryAccountInfo, RawSimulator
+from b2sdk.v2 import B2Api, B2HttpApiConfig, InMemoryAccountInfo
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 
@@ -27,6 +28,7 @@ from infra.providers.backblaze.dynamic import (
     B2BucketArgs,
     B2BucketProvider,
 )
+from tests.b2_strict import StrictRawSimulator
 
 REGION = "us-west-004"
 S3_URL = f"https://s3.{REGION}.backblazeb2.com"
@@ -34,8 +36,9 @@ BUCKET = "raptscallions-b2-test"
 ORIGIN = "https://app.example.com"
 
 
-class B2Simulator(RawSimulator):
-    """b2sdk's simulator, answering a real-looking S3 API URL at authorization."""
+class B2Simulator(StrictRawSimulator):
+    """b2sdk's simulator, as strict as Backblaze documents B2 (tests/b2_strict.py), answering a
+    real-looking S3 API URL at authorization."""
 
     S3_API_URL = S3_URL
 
@@ -90,10 +93,16 @@ def wire(props: dict[str, Any]) -> dict[str, Any]:
     return rpc.deserialize_properties(struct)
 
 
-def bucket_props(name: str = BUCKET, policy: LifecyclePolicy | None = None, **extra: Any) -> dict[str, Any]:
+APP_PREFIXES = ("uploads/",)
+"""The app folders the test bucket's rules name (`b2AppPrefixes`), so they carry every rule of the guide."""
+
+
+def bucket_props(
+    name: str = BUCKET, policy: LifecyclePolicy | None = None, app_prefixes: tuple[str, ...] = APP_PREFIXES, **extra: Any
+) -> dict[str, Any]:
     args = B2BucketArgs(
         bucket_name=name,
-        lifecycle_rules=rules.lifecycle_rules(policy or LifecyclePolicy()),
+        lifecycle_rules=rules.lifecycle_rules(policy or LifecyclePolicy(), app_prefixes),
         cors_rules=rules.cors_rules(CorsRule((ORIGIN,))),
     )
     return wire({**args.props(), **extra})

@@ -45,7 +45,9 @@ def test_bucket_is_private_encrypted_protected_and_self_describing(plan: Plan) -
     assert inputs["bucketName"] == BUCKET and inputs["bucketType"] == "allPrivate"
     assert inputs["defaultServerSideEncryption"] == {"mode": "SSE-B2", "algorithm": "AES256"}
     assert inputs["fileLockEnabled"] is False and inputs["region"] == "us-west-004"
-    assert rules.lifecycle_policy_of(inputs["lifecycleRules"]) == LifecyclePolicy()
+    # b2-staging lists no app folders: only the soft-delete rule (B2 refuses a whole-bucket rule beside it).
+    assert rules.lifecycle_policy_of(inputs["lifecycleRules"]) == LifecyclePolicy(noncurrent_version_days=None)
+    assert rules.app_prefixes_of(inputs["lifecycleRules"]) == ()
     assert rules.cors_rule_of(inputs["corsRules"]) == CorsRule((ORIGIN,))
 
 
@@ -104,14 +106,71 @@ def test_settings_flow_into_rules_object_lock_and_protect() -> None:
             "b2ObjectLock": "true",
             "protect": "false",
             "corsMaxAgeSeconds": "600",
+            "b2AppPrefixes": ["uploads/", "exports/", "uploads/"],
         },
     )
     bucket = plan.one(B2_BUCKET)
     policy = LifecyclePolicy(soft_delete_prefix="trash/", soft_delete_days=14, noncurrent_version_days=3)
     assert rules.lifecycle_policy_of(bucket.inputs["lifecycleRules"]) == policy
+    assert rules.app_prefixes_of(bucket.inputs["lifecycleRules"]) == ("exports/", "uploads/")
+    assert not any("b2AppPrefixes is empty" in w for w in plan.warnings)
     assert bucket.inputs["corsRules"][0]["maxAgeSeconds"] == 600
     assert bucket.inputs["fileLockEnabled"] is True
     assert bucket.protect is False
+
+
+def test_without_app_folders_the_plan_warns_of_the_clean_up_gap(plan: Plan) -> None:
+    gap = [w for w in plan.warnings if w.startswith("b2AppPrefixes is empty")]
+    assert len(gap) == 1 and "'deleted/'" in gap[0] and "kept (and billed)" in gap[0]
+
+
+@pytest.mark.parametrize(
+    ("folders", "said"),
+    [
+        (["deleted/old/"], "'deleted/old/' is inside softDeletePrefix 'deleted/'"),
+        (["uploads/"], "'uploads/' contains softDeletePrefix 'uploads/deleted/'"),
+        (["uploads/", "uploads/images/"], "'uploads/' and 'uploads/images/' overlap"),
+        ([""], "would be a whole-bucket rule"),
+        (["uploads"], "must end with '/'"),
+        ([f"f{i:03}/" for i in range(100)], "at most 99"),
+    ],
+    ids=["inside-soft-delete", "contains-soft-delete", "nested", "whole-bucket", "not-a-folder", "too-many"],
+)
+def test_app_folders_b2_would_refuse_declare_nothing_and_name_the_setting(folders: list, said: str) -> None:
+    soft_delete = "uploads/deleted/" if "contains softDeletePrefix" in said else "deleted/"
+    plan = run_plan(STACK, config_overrides={"b2AppPrefixes": folders, "softDeletePrefix": soft_delete})
+    assert plan.resources == () and plan.outputs == {}
+    assert plan.error is not None and "Traceback" not in plan.error
+    lines = [line for line in plan.error.splitlines() if "raptscallions-storage:b2AppPrefixes:" in line]
+    assert len(lines) == 1 and said in lines[0], plan.error
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "said"),
+    [
+        ({"corsAllowedHeaders": ["*", "content-type"]}, "corsAllowedHeaders", "'*' only as the only entry"),
+        ({"corsAllowedHeaders": ["content-type", "x-*-meta"]}, "corsAllowedHeaders", "only at the end of a header name"),
+        ({"corsExposeHeaders": ["ETag", "x-amz-*"]}, "corsExposeHeaders", "only complete header names"),
+        ({"corsAllowedOrigins": [f"https://tenant{i:03}.raptscallions.com" for i in range(30)]}, "corsAllowedOrigins", "under 1000 bytes"),
+    ],
+    ids=["star-beside-others", "star-inside", "wildcard-expose", "rule-too-long"],
+)
+def test_cors_settings_b2_would_refuse_declare_nothing_and_name_the_setting(overrides: dict, key: str, said: str) -> None:
+    """Valid guide CORS settings that B2's CORS rules page refuses (tests/b2_strict.py, CORS)."""
+    plan = run_plan(STACK, config_overrides=overrides)
+    assert plan.resources == () and plan.outputs == {}
+    lines = [line for line in (plan.error or "").splitlines() if f"raptscallions-storage:{key}:" in line]
+    assert len(lines) == 1 and said in lines[0], plan.error
+
+
+def test_the_longest_cors_rule_b2_takes_is_declared_and_passes_the_double() -> None:
+    """The size limit is B2's, not tighter: 20 origins (about 800 bytes) are declared and accepted."""
+    from tests import b2_strict
+
+    origins = [f"https://tenant{i:03}.raptscallions.com" for i in range(20)]
+    plan = run_plan(STACK, config_overrides={"corsAllowedOrigins": origins})
+    assert plan.error is None, plan.error
+    assert b2_strict.cors_problems(rules.normalized_cors_rules(plan.one(B2_BUCKET).inputs["corsRules"])) == []
 
 
 @pytest.mark.parametrize(

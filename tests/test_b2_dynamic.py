@@ -28,6 +28,7 @@ from infra.providers.backblaze.dynamic import (
     B2ProviderError,
 )
 from tests.b2_fake import (
+    APP_PREFIXES,
     BUCKET,
     ORIGIN,
     REGION,
@@ -49,7 +50,7 @@ def test_create_stores_private_bucket_rules_and_encryption_exactly(b2: FakeB2) -
     stored = b2.api().list_buckets(bucket_id=bucket_id)[0]
     assert stored.name == BUCKET and stored.type_ == "allPrivate"
     assert rules.normalized_lifecycle_rules(stored.lifecycle_rules) == rules.normalized_lifecycle_rules(
-        rules.lifecycle_rules(LifecyclePolicy())
+        rules.lifecycle_rules(LifecyclePolicy(), APP_PREFIXES)
     )
     assert stored.cors_rules == rules.cors_rules(CorsRule((ORIGIN,)))
     assert stored.default_server_side_encryption.as_dict() == {"mode": "SSE-B2", "algorithm": "AES256"}

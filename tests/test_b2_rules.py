@@ -12,52 +12,63 @@ from infra.providers.backblaze import rules
 ORIGIN = "https://app.example.com"
 
 
-def test_default_policy_is_a_soft_delete_rule_and_a_whole_bucket_rule() -> None:
+def test_default_policy_is_one_soft_delete_rule() -> None:
+    """No whole-bucket rule: B2 refuses two rules on the same files (tests/b2_strict.py)."""
     assert rules.lifecycle_rules(LifecyclePolicy()) == [
         {
             "fileNamePrefix": "deleted/",
             "daysFromUploadingToHiding": 30,
             "daysFromHidingToDeleting": 1,
             "daysFromStartingToCancelingUnfinishedLargeFiles": 7,
-        },
-        {
-            "fileNamePrefix": "",
-            "daysFromStartingToCancelingUnfinishedLargeFiles": 7,
-            "daysFromHidingToDeleting": 30,
-        },
+        }
     ]
 
 
-def test_whole_bucket_rule_never_hides_current_files() -> None:
-    """A hide-after-upload rule on the empty prefix would expire every live file."""
-    for policy in (LifecyclePolicy(), LifecyclePolicy(noncurrent_version_days=None)):
-        whole = [r for r in rules.lifecycle_rules(policy) if r["fileNamePrefix"] == ""]
-        assert len(whole) == 1 and "daysFromUploadingToHiding" not in whole[0]
+def test_each_app_folder_gets_old_version_and_upload_clean_up_without_hiding_live_files() -> None:
+    rendered = rules.lifecycle_rules(LifecyclePolicy(), ("uploads/", "exports/"))
+    assert rendered[1:] == [
+        {"fileNamePrefix": "uploads/", "daysFromStartingToCancelingUnfinishedLargeFiles": 7, "daysFromHidingToDeleting": 30},
+        {"fileNamePrefix": "exports/", "daysFromStartingToCancelingUnfinishedLargeFiles": 7, "daysFromHidingToDeleting": 30},
+    ]
+    assert rules.overlapping_prefixes(r["fileNamePrefix"] for r in rendered) == []
+    assert rules.app_prefixes_of(rendered) == ("exports/", "uploads/")
 
 
 def test_settings_flow_into_the_rules_and_read_back_to_the_same_policy() -> None:
     policy = LifecyclePolicy(soft_delete_prefix="trash/", soft_delete_days=14, abort_multipart_days=2, noncurrent_version_days=3)
-    rendered = rules.lifecycle_rules(policy)
+    rendered = rules.lifecycle_rules(policy, ("uploads/",))
     assert rendered[0]["fileNamePrefix"] == "trash/" and rendered[0]["daysFromUploadingToHiding"] == 14
     assert rendered[1]["daysFromHidingToDeleting"] == 3
     assert {r["daysFromStartingToCancelingUnfinishedLargeFiles"] for r in rendered} == {2}
     assert rules.lifecycle_policy_of(rendered) == policy
 
 
-def test_without_old_versions_the_whole_bucket_rule_only_cancels_large_files() -> None:
+def test_without_app_folders_or_old_versions_no_rule_deletes_hidden_versions_outside_the_soft_delete_folder() -> None:
+    """What the rules do is what the inverse reads: no old-version clean-up (the documented gap)."""
+    assert rules.lifecycle_policy_of(rules.lifecycle_rules(LifecyclePolicy())) == LifecyclePolicy(noncurrent_version_days=None)
     policy = LifecyclePolicy(noncurrent_version_days=None)
-    whole = rules.lifecycle_rules(policy)[1]
-    assert whole == {"fileNamePrefix": "", "daysFromStartingToCancelingUnfinishedLargeFiles": 7}
-    assert rules.lifecycle_policy_of(rules.lifecycle_rules(policy)) == policy
+    rendered = rules.lifecycle_rules(policy, ("uploads/",))
+    assert rendered[1] == {"fileNamePrefix": "uploads/", "daysFromStartingToCancelingUnfinishedLargeFiles": 7}
+    assert rules.lifecycle_policy_of(rendered) == policy
+
+
+def test_overlapping_prefixes_are_found_in_any_order() -> None:
+    assert rules.overlapping_prefixes(["deleted/", "uploads/", "del"]) == [("deleted/", "del")]
+    assert rules.overlapping_prefixes(["", "a/"]) == [("", "a/")]
+    assert rules.overlapping_prefixes(["a/", "a/"]) == [("a/", "a/")]
+    assert rules.overlapping_prefixes(["a/", "ab/", "b/"]) == []
 
 
 def test_engine_floats_and_b2_nulls_are_not_differences() -> None:
     as_engine_sends = [
-        {"fileNamePrefix": "", "daysFromHidingToDeleting": 30.0, "daysFromStartingToCancelingUnfinishedLargeFiles": 7.0},
+        {"fileNamePrefix": "uploads/", "daysFromHidingToDeleting": 30.0, "daysFromStartingToCancelingUnfinishedLargeFiles": 7.0},
         {"fileNamePrefix": "deleted/", "daysFromUploadingToHiding": 30.0, "daysFromHidingToDeleting": 1.0,
          "daysFromStartingToCancelingUnfinishedLargeFiles": 7.0},
     ]
-    as_b2_answers = [{**r, "daysFromUploadingToHiding": r.get("daysFromUploadingToHiding")} for r in rules.lifecycle_rules(LifecyclePolicy())]
+    as_b2_answers = [
+        {**r, "daysFromUploadingToHiding": r.get("daysFromUploadingToHiding")}
+        for r in rules.lifecycle_rules(LifecyclePolicy(), ("uploads/",))
+    ]
     assert rules.normalized_lifecycle_rules(as_engine_sends) == rules.normalized_lifecycle_rules(as_b2_answers)
     assert all(isinstance(v, int) for r in rules.normalized_lifecycle_rules(as_engine_sends) for k, v in r.items() if k != "fileNamePrefix")
 
@@ -68,11 +79,22 @@ def test_engine_floats_and_b2_nulls_are_not_differences() -> None:
         [{"fileNamePrefix": "deleted/", "daysFromUploadingToHiding": 30, "daysFromHidingToDeleting": 1}],
         [{"fileNamePrefix": "", "daysFromUploadingToHiding": 30, "daysFromHidingToDeleting": 1,
           "daysFromStartingToCancelingUnfinishedLargeFiles": 7}],
-        [{"fileNamePrefix": "deleted/", "daysFromUploadingToHiding": 30, "daysFromHidingToDeleting": 9},
-         {"fileNamePrefix": "", "daysFromStartingToCancelingUnfinishedLargeFiles": 7}],
-        [{"fileNamePrefix": "", "daysFromHidingToDeleting": 30, "daysFromStartingToCancelingUnfinishedLargeFiles": 7}],
+        [{"fileNamePrefix": "deleted/", "daysFromUploadingToHiding": 30, "daysFromHidingToDeleting": 9,
+          "daysFromStartingToCancelingUnfinishedLargeFiles": 7}],
+        [{"fileNamePrefix": "uploads/", "daysFromHidingToDeleting": 30, "daysFromStartingToCancelingUnfinishedLargeFiles": 7}],
+        [{"fileNamePrefix": "deleted/", "daysFromUploadingToHiding": 30, "daysFromHidingToDeleting": 1,
+          "daysFromStartingToCancelingUnfinishedLargeFiles": 7},
+         {"fileNamePrefix": "", "daysFromHidingToDeleting": 30, "daysFromStartingToCancelingUnfinishedLargeFiles": 7}],
+        [{"fileNamePrefix": "deleted/", "daysFromUploadingToHiding": 30, "daysFromHidingToDeleting": 1,
+          "daysFromStartingToCancelingUnfinishedLargeFiles": 7},
+         {"fileNamePrefix": "uploads/", "daysFromHidingToDeleting": 30, "daysFromStartingToCancelingUnfinishedLargeFiles": 3}],
+        [{"fileNamePrefix": "deleted/", "daysFromUploadingToHiding": 30, "daysFromHidingToDeleting": 1,
+          "daysFromStartingToCancelingUnfinishedLargeFiles": 7},
+         {"fileNamePrefix": "a/", "daysFromHidingToDeleting": 30, "daysFromStartingToCancelingUnfinishedLargeFiles": 7},
+         {"fileNamePrefix": "b/", "daysFromHidingToDeleting": 5, "daysFromStartingToCancelingUnfinishedLargeFiles": 7}],
     ],
-    ids=["no-whole-bucket-rule", "whole-bucket-hides-everything", "soft-delete-kept-9-days", "no-soft-delete-rule"],
+    ids=["no-cancel", "whole-bucket-hides-everything", "soft-delete-kept-9-days", "no-soft-delete-rule",
+         "overlapping-whole-bucket-rule", "folder-cancels-later", "folders-keep-versions-differently"],
 )
 def test_rules_that_do_not_mean_the_guide_are_not_read_as_a_policy(broken: list) -> None:
     assert rules.lifecycle_policy_of(broken) is None

@@ -58,11 +58,23 @@ def test_a_bucket_without_default_sse_b2_is_refused(sse: dict[str, Any]) -> None
 
 def test_hiding_every_file_is_a_blanket_expiry() -> None:
     def blanket(inputs: dict[str, Any]) -> None:
-        whole = next(r for r in inputs["lifecycleRules"] if r["fileNamePrefix"] == "")
-        whole[rules.HIDE_AFTER] = 30
+        inputs["lifecycleRules"].append({"fileNamePrefix": "", rules.HIDE_AFTER: 30, rules.CANCEL_LARGE_FILES_AFTER: 7})
 
     messages = only(violations(edit(shipped_plan(B2), BUCKET, blanket)), "storage-lifecycle-no-blanket-expiry")
     assert "whole bucket" in messages[0]
+
+
+@pytest.mark.parametrize("app_prefixes", [[], ["uploads/", "exports/"]])
+def test_every_b2_rule_must_cancel_unfinished_uploads(app_prefixes: list[str]) -> None:
+    """B2 refuses a whole-bucket rule beside the soft-delete rule (tests/b2_strict.py), so the
+    pack asks each rule to cancel unfinished large files itself; one that does not is refused."""
+    plan = run_plan(B2, config_overrides={"b2AppPrefixes": app_prefixes})
+    assert violations(plan) == {}
+
+    def one_rule_never_cancels(inputs: dict[str, Any]) -> None:
+        inputs["lifecycleRules"][-1].pop(rules.CANCEL_LARGE_FILES_AFTER)
+
+    only(violations(edit(plan, BUCKET, one_rule_never_cancels)), "storage-lifecycle-abort-multipart")
 
 
 def test_a_native_b2_cors_operation_is_reported_as_a_method_the_app_never_uses() -> None:

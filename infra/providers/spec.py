@@ -79,6 +79,13 @@ class ProviderSpec(ABC):
     def check_bucket_pair(self, bucket: str, options: Any, report: Report) -> None:
         """Report provider options that must differ from the bucket's name (B2's replica bucket)."""
 
+    def check_cors(self, cors: Any, options: Any, report: Report) -> None:
+        """Report a valid guide CORS rule (`cors`) that the provider's own API would refuse (B2)."""
+
+    def check_lifecycle(self, lifecycle: Any, options: Any, report: Report) -> None:
+        """Report provider options whose lifecycle rules the provider would refuse next to the
+        guide's `lifecycle` policy (B2: overlapping rule prefixes)."""
+
     def check_adoption(self, options: Any, report: Report) -> None:
         """Report what else adopting needs on this provider (e.g. B2's bucket id); called only
         when `adoptExistingBucket` is on."""

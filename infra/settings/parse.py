@@ -124,6 +124,10 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
         spec.check_bucket_pair(bucket, options, report)
     if adopt:
         spec.check_adoption(options, report)
+    if cors is not None:
+        spec.check_cors(cors, options, report)
+    if lifecycle is not None:
+        spec.check_lifecycle(lifecycle, options, report)
     if values.get(k.VERSIONING.name) is not None:
         spec.check_versioning(options, bool(values[k.VERSIONING.name]), report)
     if report.problems or None in (bucket, cors, lifecycle, app, tags, protect, location, versioning, credentials, adopt):

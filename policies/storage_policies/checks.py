@@ -70,8 +70,23 @@ def soft_delete_findings(bucket: BucketView, lifecycles: list[LifecycleView], ma
 
 
 def abort_multipart_findings(bucket: BucketView, lifecycles: list[LifecycleView], max_days: int) -> list[Finding]:
-    days = [r.abort_multipart_days for v in lifecycles for r in v.rules if r.enabled and r.abort_multipart_days]
-    if days and min(days) <= max_days and any(r.prefix == "" for v in lifecycles for r in v.rules if r.abort_multipart_days):
+    """A whole-bucket rule must abort unfinished uploads within `max_days`; where rules may not
+    overlap (B2), every rule must (the folders no rule names are the provider's documented gap)."""
+    enabled = [r for v in lifecycles for r in v.rules if r.enabled]
+    days = [r.abort_multipart_days for r in enabled if r.abort_multipart_days]
+    if not all(v.rules_may_overlap for v in lifecycles):
+        late = [r.rule_id for r in enabled if not r.abort_multipart_days or r.abort_multipart_days > max_days]
+        if enabled and not late:
+            return []
+        return [
+            Finding(
+                bucket.urn,
+                f"incomplete multipart uploads must be aborted within {max_days} days by every lifecycle rule (this "
+                f"provider refuses overlapping rules, so no whole-bucket rule can do it); not by: {', '.join(late) or 'no rule'}; "
+                f"set raptscallions-storage:abortIncompleteMultipartDays to at most {max_days}.",
+            )
+        ]
+    elif days and min(days) <= max_days and any(r.prefix == "" for r in enabled if r.abort_multipart_days):
         return []
     seen = f"after {min(days)} days" if days else "never"
     return [

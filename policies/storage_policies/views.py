@@ -84,6 +84,9 @@ class LifecycleView:
     urn: str
     bucket_urn: str | None
     rules: tuple[LifecycleRuleView, ...] = field(default_factory=tuple)
+    rules_may_overlap: bool = True
+    """False where the provider refuses two rules on the same files (B2): no whole-bucket rule
+    can stand beside the soft-delete rule, so each rule must do the bucket-wide work itself."""
 
 
 def stack_of(urn: str) -> str:

@@ -48,7 +48,7 @@ class B2Storage(StorageComponent):
             f"{name}-bucket",
             B2BucketArgs(
                 bucket_name=settings.bucket_name,
-                lifecycle_rules=lifecycle_rules(settings.lifecycle),
+                lifecycle_rules=lifecycle_rules(settings.lifecycle, options.app_prefixes),
                 cors_rules=cors_rules(settings.cors),
                 file_lock_enabled=options.object_lock,
                 region=settings.region or None,
@@ -94,11 +94,12 @@ class B2Storage(StorageComponent):
     def _declare_replica(self, name: str, settings: Settings, replica_name: str) -> None:
         """The replica bucket, the two replication keys and the replication between them."""
         child = pulumi.ResourceOptions(parent=self)
+        options: BackblazeOptions = settings.options or BackblazeOptions()
         self.replica = B2Bucket(
             f"{name}-replica",
             B2BucketArgs(
                 bucket_name=replica_name,
-                lifecycle_rules=lifecycle_rules(settings.lifecycle),
+                lifecycle_rules=lifecycle_rules(settings.lifecycle, options.app_prefixes),
                 cors_rules=[],
                 region=settings.region or None,
             ),

@@ -4,27 +4,43 @@ Pure (no b2sdk import): the component renders these into the dynamic resources' 
 the dynamic providers send them to B2 unchanged, and the tests and the policy pack read
 them back with `lifecycle_policy_of` / `cors_rule_of` / `capability_problem`.
 
-Lifecycle timing on B2 (native rules, https://www.backblaze.com/docs/cloud-storage-lifecycle-rules):
+Lifecycle timing on B2 (native rules; source: Backblaze's "Lifecycle Rules" page,
+https://www.backblaze.com/docs/cloud-storage-lifecycle-rules):
 
 - B2 always keeps versions. Overwriting a file, or deleting it by name (what the S3
   `DeleteObject` does), *hides* the old version; it stays stored and billed until a
   rule or an explicit version delete removes it.
-- Soft-deleted files: a file under the soft-delete prefix is hidden `softDeleteDays`
-  after it was uploaded there (`daysFromUploadingToHiding`) and deleted one day after
-  it was hidden (`daysFromHidingToDeleting: 1`, B2's smallest value, 0 is refused).
-  So it is gone no sooner than `softDeleteDays + 1` days after the app moved it.
-- Prior versions: one whole-bucket rule deletes every hidden version
-  `noncurrentVersionDays` after it was hidden (`daysFromHidingToDeleting`). That is the
-  guide's "keep prior versions for 30 days".
-- Unfinished large files (B2's multipart uploads) are canceled
-  `abortIncompleteMultipartDays` after they were started
-  (`daysFromStartingToCancelingUnfinishedLargeFiles`).
-
-The soft-delete rule and the whole-bucket rule overlap on the soft-delete prefix. B2's
-native docs long refused overlapping prefixes; since B2 added S3-compatible lifecycle
-rules it accepts nested prefixes and applies the most cost-saving setting to a file two
-rules cover, which here is the soft-delete rule's one day. If an account still refuses
-the pair, the bucket operation fails with B2's message and nothing is changed.
+- B2 refuses two rules that apply to the same files ("a rule with a file name prefix of
+  photos/ and a rule with a file name prefix of photos/kittens/ ... you cannot create
+  two rules that both apply to the same files"), a bucket takes at most 100 rules, and a
+  rule matches by prefix only (it cannot exclude a folder). A whole-bucket rule (`""`)
+  overlaps every other rule, so the guide's "soft-deleted files after 30 days" (a
+  folder rule) and "old versions after 30 days" (a whole-bucket rule) cannot both be
+  declared as they are on S3. Backblaze's S3-compatible lifecycle API accepts nested
+  prefixes (https://www.backblaze.com/apidocs/s3-put-lifecycle-configuration; blog post
+  "Lifecycle rules now supported through S3 compatible APIs", which applies "the most
+  cost-saving configuration" to a file two rules cover), but nothing documents that
+  `b2_create_bucket`/`b2_update_bucket`, which these rules go through, do (and the
+  `b2_update_bucket` page warns against managing a bucket's rules through both APIs, as
+  quoted in backblaze-labs/b2-mcp issue 201). So the rules here never overlap
+  (tests/b2_strict.py enforces the native page).
+- Soft-deleted files: one rule on the soft-delete prefix hides a file `softDeleteDays`
+  after it was uploaded there (`daysFromUploadingToHiding`) and deletes it one day after
+  it was hidden (`daysFromHidingToDeleting: 1`, B2's smallest value, 0 is refused). So it
+  is gone no sooner than `softDeleteDays + 1` days after the app moved it; hidden versions
+  under the prefix also go one day after they were hidden. The same rule cancels
+  unfinished large files (B2's multipart uploads) there `abortIncompleteMultipartDays`
+  after they were started (`daysFromStartingToCancelingUnfinishedLargeFiles`).
+- Everything else: one rule per folder in `b2AppPrefixes` (the top-level folders the app
+  writes, e.g. `uploads/`; settings refuse overlaps and more than 99) deletes hidden
+  versions `noncurrentVersionDays` after they were hidden (the guide's "keep prior
+  versions for 30 days") and cancels unfinished large files after
+  `abortIncompleteMultipartDays`.
+- Gap: files outside the soft-delete prefix and those folders get no rule. With
+  `b2AppPrefixes` empty (the default; the guide does not say which folders the app
+  writes) old versions there (overwrites, deletes, and the original of every soft-deleted
+  file) are kept and billed until deleted by hand, and unfinished large files there are
+  not canceled. Settings warn about it.
 """
 
 from __future__ import annotations
@@ -34,7 +50,7 @@ from typing import Any
 
 from infra.guide import permissions
 from infra.guide.cors import CorsRule
-from infra.guide.lifecycle import LifecyclePolicy
+from infra.guide.lifecycle import LifecyclePolicy, soft_delete_prefix_problem
 from infra.providers.credentials import credential_display_name
 from infra.settings.model import DEFAULT_CREDENTIAL
 
@@ -44,8 +60,8 @@ BUCKET_TYPE = "allPrivate"
 HIDDEN_TO_DELETED_DAYS = 1
 """Days a soft-deleted file stays hidden before B2 deletes it (B2's minimum)."""
 
-WHOLE_BUCKET = ""
-"""The `fileNamePrefix` of a rule that covers every file."""
+MAX_LIFECYCLE_RULES = 100
+"""B2's limit on a bucket's lifecycle rules (the soft-delete rule is one of them)."""
 
 HIDE_AFTER = "daysFromUploadingToHiding"
 DELETE_AFTER_HIDING = "daysFromHidingToDeleting"
@@ -121,21 +137,35 @@ def app_key_name(bucket: str, generation: str = DEFAULT_CREDENTIAL) -> str:
     return credential_display_name(bucket, generation)
 
 
-def lifecycle_rules(policy: LifecyclePolicy) -> list[dict[str, Any]]:
-    """The guide's lifecycle policy as B2 `lifecycleRules` (see the module docstring)."""
-    soft_delete = {
-        "fileNamePrefix": policy.soft_delete_prefix,
-        HIDE_AFTER: policy.soft_delete_days,
-        DELETE_AFTER_HIDING: HIDDEN_TO_DELETED_DAYS,
-        CANCEL_LARGE_FILES_AFTER: policy.abort_multipart_days,
-    }
-    whole_bucket: dict[str, Any] = {
-        "fileNamePrefix": WHOLE_BUCKET,
-        CANCEL_LARGE_FILES_AFTER: policy.abort_multipart_days,
-    }
-    if policy.noncurrent_version_days is not None:
-        whole_bucket[DELETE_AFTER_HIDING] = policy.noncurrent_version_days
-    return [soft_delete, whole_bucket]
+def lifecycle_rules(policy: LifecyclePolicy, app_prefixes: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The guide's lifecycle policy as B2 `lifecycleRules`: the soft-delete rule, then one rule
+    per app folder, none overlapping (see the module docstring)."""
+    rendered: list[dict[str, Any]] = [
+        {
+            "fileNamePrefix": policy.soft_delete_prefix,
+            HIDE_AFTER: policy.soft_delete_days,
+            DELETE_AFTER_HIDING: HIDDEN_TO_DELETED_DAYS,
+            CANCEL_LARGE_FILES_AFTER: policy.abort_multipart_days,
+        }
+    ]
+    for prefix in app_prefixes:
+        rule: dict[str, Any] = {"fileNamePrefix": prefix, CANCEL_LARGE_FILES_AFTER: policy.abort_multipart_days}
+        if policy.noncurrent_version_days is not None:
+            rule[DELETE_AFTER_HIDING] = policy.noncurrent_version_days
+        rendered.append(rule)
+    return rendered
+
+
+def overlapping_prefixes(prefixes: Iterable[str]) -> list[tuple[str, str]]:
+    """Each pair of prefixes that would make two B2 rules apply to the same files (one starts
+    with the other, or they are equal; `""` overlaps everything), in the given order."""
+    listed = list(prefixes)
+    return [
+        (first, second)
+        for i, first in enumerate(listed)
+        for second in listed[i + 1 :]
+        if first.startswith(second) or second.startswith(first)
+    ]
 
 
 def normalized_lifecycle_rules(rules: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
@@ -157,27 +187,39 @@ def normalized_lifecycle_rules(rules: Iterable[Mapping[str, Any]] | None) -> lis
 def lifecycle_policy_of(rules: Iterable[Mapping[str, Any]] | None) -> LifecyclePolicy | None:
     """The guide policy that B2 `rules` implement, or None when they are not that shape.
 
-    The inverse of `lifecycle_rules`, so a check can judge declared rules by meaning.
+    The inverse of `lifecycle_rules`, so a check can judge declared rules by meaning: one
+    soft-delete rule (hide, then delete a day later) and app-folder rules that never hide,
+    all cancelling unfinished large files after the same days, none overlapping (B2 refuses
+    overlapping rules, so such rules implement nothing). `noncurrent_version_days` is what
+    the app-folder rules delete hidden versions after; None when there are none.
     """
-    by_prefix = {rule["fileNamePrefix"]: rule for rule in normalized_lifecycle_rules(rules)}
-    whole = by_prefix.pop(WHOLE_BUCKET, None)
-    if whole is None or len(by_prefix) != 1 or HIDE_AFTER in whole:
+    normalized = normalized_lifecycle_rules(rules)
+    hiding = [rule for rule in normalized if HIDE_AFTER in rule]
+    if len(hiding) != 1 or overlapping_prefixes(rule["fileNamePrefix"] for rule in normalized):
         return None
-    prefix, soft = next(iter(by_prefix.items()))
-    abort = whole.get(CANCEL_LARGE_FILES_AFTER)
+    soft = hiding[0]
+    others = [rule for rule in normalized if rule is not soft]
+    abort = soft.get(CANCEL_LARGE_FILES_AFTER)
+    noncurrent = {rule.get(DELETE_AFTER_HIDING) for rule in others}
     if (
         soft.get(DELETE_AFTER_HIDING) != HIDDEN_TO_DELETED_DAYS
-        or HIDE_AFTER not in soft
         or abort is None
-        or soft.get(CANCEL_LARGE_FILES_AFTER, abort) != abort
+        or any(rule.get(CANCEL_LARGE_FILES_AFTER) != abort for rule in others)
+        or len(noncurrent) > 1
+        or soft_delete_prefix_problem(soft["fileNamePrefix"]) is not None
     ):
         return None
     return LifecyclePolicy(
-        soft_delete_prefix=prefix,
+        soft_delete_prefix=soft["fileNamePrefix"],
         soft_delete_days=soft[HIDE_AFTER],
         abort_multipart_days=abort,
-        noncurrent_version_days=whole.get(DELETE_AFTER_HIDING),
+        noncurrent_version_days=next(iter(noncurrent), None),
     )
+
+
+def app_prefixes_of(rules: Iterable[Mapping[str, Any]] | None) -> tuple[str, ...]:
+    """The app folders B2 `rules` clean up (every rule's prefix but the soft-delete rule's), sorted."""
+    return tuple(rule["fileNamePrefix"] for rule in normalized_lifecycle_rules(rules) if HIDE_AFTER not in rule)
 
 
 def cors_rules(rule: CorsRule) -> list[dict[str, Any]]:
@@ -192,6 +234,19 @@ def cors_rules(rule: CorsRule) -> list[dict[str, Any]]:
             "maxAgeSeconds": rule.max_age_seconds,
         }
     ]
+
+
+MAX_CORS_RULE_BYTES = 999
+"""B2 takes CORS rules 'less than 1,000 bytes long': the UTF-8 lengths of every string in them
+(https://www.backblaze.com/docs/cloud-storage-cross-origin-resource-sharing-rules)."""
+
+
+def cors_rule_bytes(rule: Mapping[str, Any]) -> int:
+    """A B2 CORS rule's size as B2 counts it (see MAX_CORS_RULE_BYTES)."""
+    strings = [rule.get("corsRuleName") or ""]
+    for field in ("allowedOrigins", "allowedOperations", "allowedHeaders", "exposeHeaders"):
+        strings += list(rule.get(field) or ())
+    return sum(len(str(s).encode()) for s in strings)
 
 
 def normalized_cors_rules(rules: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from infra.guide.cors import CorsRule
+from infra.guide.lifecycle import LifecyclePolicy, soft_delete_prefix_problem
+from infra.providers.backblaze import rules
 from infra.providers.spec import Location, ProviderSpec, VersioningSupport
-from infra.settings.keys import SettingKey
+from infra.settings.keys import CORS_EXPOSE, CORS_HEADERS, CORS_ORIGINS, SettingKey
 from infra.settings.problems import Report
 
 OBJECT_LOCK = SettingKey(
@@ -33,6 +36,15 @@ REPLICA_BUCKET = SettingKey(
     "string",
     "backblaze only: replicate every file to this second private B2 bucket in the same account (B2 Cloud Replication); empty: none.",
     default="",
+    providers=frozenset({"backblaze"}),
+)
+
+APP_PREFIXES = SettingKey(
+    "b2AppPrefixes",
+    "array",
+    "backblaze only: the top-level folders the app writes besides softDeletePrefix (e.g. [uploads/]); each gets B2's "
+    "old-version and unfinished-upload clean-up (B2 lifecycle rules may not overlap, so no rule covers the whole bucket).",
+    default=[],
     providers=frozenset({"backblaze"}),
 )
 
@@ -65,6 +77,25 @@ class BackblazeOptions:
     """The ID of a bucket made by hand, to adopt it: B2 looks buckets up by ID, not by name."""
     replica_bucket: str = ""
     """A second bucket, in the same account, that B2 Cloud Replication copies every file to; empty: none."""
+    app_prefixes: tuple[str, ...] = ()
+    """The app's top-level folders besides the soft-delete one: one B2 lifecycle rule each (rules.py)."""
+
+
+def _app_prefixes(listed: list[str], report: Report) -> tuple[str, ...]:
+    """`b2AppPrefixes` as folder prefixes, each problem reported (an empty one would be a
+    whole-bucket rule, which overlaps the soft-delete rule)."""
+    prefixes = []
+    for prefix in listed:
+        problem = (
+            "would be a whole-bucket rule, which overlaps every other rule (B2 refuses that)"
+            if not prefix.strip()
+            else soft_delete_prefix_problem(prefix)
+        )
+        if problem:
+            report.problem(APP_PREFIXES.name, f"{prefix!r} {problem}; list top-level folders such as uploads/")
+        elif prefix not in prefixes:
+            prefixes.append(prefix)
+    return tuple(prefixes)
 
 
 class BackblazeSpec(ProviderSpec):
@@ -72,7 +103,7 @@ class BackblazeSpec(ProviderSpec):
     display_name = "Backblaze B2"
     component = "infra.providers.backblaze.component:B2Storage"
     versioning = VersioningSupport.ALWAYS
-    option_keys = (OBJECT_LOCK, BUCKET_ID, REPLICA_BUCKET)
+    option_keys = (OBJECT_LOCK, BUCKET_ID, REPLICA_BUCKET, APP_PREFIXES)
     supports_adoption = True
     adopts_by_import = False
     credential_env = ("B2_APPLICATION_KEY_ID", "B2_APPLICATION_KEY")
@@ -88,7 +119,60 @@ class BackblazeSpec(ProviderSpec):
         if problem:
             report.problem(REPLICA_BUCKET.name, f"{replica!r} {problem}; leave it empty for no replica")
             replica = ""
-        return BackblazeOptions(object_lock=bool(values.get(OBJECT_LOCK.name)), bucket_id=bucket_id, replica_bucket=replica)
+        return BackblazeOptions(
+            object_lock=bool(values.get(OBJECT_LOCK.name)),
+            bucket_id=bucket_id,
+            replica_bucket=replica,
+            app_prefixes=_app_prefixes(values.get(APP_PREFIXES.name) or [], report),
+        )
+
+    def check_cors(self, cors: CorsRule, options: BackblazeOptions, report: Report) -> None:
+        """What B2's CORS rules page refuses that other providers take: '*' beside other allowed
+        headers or inside a name, wildcard expose headers, a rule of 1,000 bytes or more."""
+        b2 = " (Backblaze's CORS rules page)"
+        headers = cors.allowed_headers
+        if "*" in headers and len(headers) > 1:
+            report.problem(CORS_HEADERS.name, f"lists '*' beside other headers; B2 takes '*' only as the only entry{b2}: use [\"*\"]")
+        for header in (h for h in headers if "*" in h[:-1]):
+            report.problem(CORS_HEADERS.name, f"{header!r}: B2 takes a '*' only at the end of a header name{b2}")
+        for header in (h for h in cors.expose_headers if "*" in h):
+            report.problem(CORS_EXPOSE.name, f"{header!r}: B2 exposes only complete header names{b2}, e.g. ETag")
+        size = rules.cors_rule_bytes(rules.cors_rules(cors)[0])
+        if size > rules.MAX_CORS_RULE_BYTES:
+            report.problem(
+                CORS_ORIGINS.name,
+                f"make the B2 CORS rule {size} bytes long; B2 takes rules under 1000 bytes{b2}: list fewer origins",
+            )
+
+    def check_lifecycle(self, lifecycle: LifecyclePolicy, options: BackblazeOptions, report: Report) -> None:
+        """The app folders' rules must fit beside the soft-delete rule: B2 refuses two rules
+        that apply to the same files and more than 100 rules (rules.py, module docstring)."""
+        prefixes = options.app_prefixes
+        soft = lifecycle.soft_delete_prefix
+        for first, second in rules.overlapping_prefixes((soft, *prefixes)):
+            if first != soft:
+                clash = f"{first!r} and {second!r} overlap (one contains the other)"
+            elif second.startswith(soft):
+                clash = f"{second!r} is inside softDeletePrefix {soft!r}"
+            else:
+                clash = f"{second!r} contains softDeletePrefix {soft!r}"
+            report.problem(
+                APP_PREFIXES.name,
+                f"{clash}: B2 refuses two lifecycle rules that apply to the same files; list only top-level folders "
+                "that contain neither each other nor the soft-delete folder",
+            )
+        if len(prefixes) + 1 > rules.MAX_LIFECYCLE_RULES:
+            report.problem(
+                APP_PREFIXES.name,
+                f"lists {len(prefixes)} folders; B2 takes at most {rules.MAX_LIFECYCLE_RULES} lifecycle rules a bucket, one of "
+                f"them the soft-delete rule, so list at most {rules.MAX_LIFECYCLE_RULES - 1} (group folders under fewer top-level ones)",
+            )
+        if not prefixes:
+            report.warn(
+                f"b2AppPrefixes is empty: B2 lifecycle rules may not overlap the soft-delete rule, so old versions and "
+                f"unfinished uploads outside {lifecycle.soft_delete_prefix!r} are kept (and billed) until deleted by hand; "
+                "list the app's top-level folders in b2AppPrefixes, e.g. [uploads/] (README: Backblaze B2)"
+            )
 
     def check_bucket_pair(self, bucket: str, options: BackblazeOptions, report: Report) -> None:
         """The replica must be another bucket: B2 cannot replicate a bucket into itself."""

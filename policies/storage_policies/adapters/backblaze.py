@@ -84,7 +84,9 @@ class BackblazeAdapter(Adapter):
                 )
                 for rule in as_list(bucket.props.get("lifecycleRules"))
             )
-            views.append(LifecycleView(bucket.urn, bucket.urn, view_rules))
+            # B2 refuses overlapping rules (infra/providers/backblaze/rules.py), so there is no
+            # whole-bucket rule to abort uploads: each rule must.
+            views.append(LifecycleView(bucket.urn, bucket.urn, view_rules, rules_may_overlap=False))
         return views
 
     def public_access_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
