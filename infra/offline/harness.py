@@ -1,6 +1,6 @@
 """Run the real program (`__main__.py`) under Pulumi's mocks and record what it declares.
 
-The recording monitor sees every RegisterResource request exactly as the engine would
+The recording monitor sees every RegisterResource and Invoke request exactly as the engine would
 (type, name, inputs, parent, protect, provider, import id, dependencies) and the stack's
 outputs as serialized for the engine, including which outputs are secret. Each run
 happens in a fresh context, so runs in one process do not leak state into each other.
@@ -55,6 +55,15 @@ class DeclaredResource:
 
 
 @dataclass(frozen=True)
+class DeclaredInvoke:
+    """One invoke (data-source call), as the engine would receive it."""
+
+    token: str
+    provider: str
+    """The provider reference (`<provider urn>::<id>`), or "" for the package's default provider."""
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     severity: str
     message: str
@@ -70,6 +79,7 @@ class Plan:
     secret_outputs: frozenset[str]
     diagnostics: tuple[Diagnostic, ...] = ()
     error: str | None = None
+    invokes: tuple[DeclaredInvoke, ...] = ()
 
     def of_type(self, type_: str) -> list[DeclaredResource]:
         return [r for r in self.resources if r.type == type_]
@@ -107,6 +117,7 @@ class _RecordingMonitor(mocks.MockMonitor):
         self.stack_outputs: dict[str, Any] = {}
         self.secret_outputs: set[str] = set()
         self.stack_urn = ""
+        self.invokes: list[DeclaredInvoke] = []
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)
@@ -137,6 +148,7 @@ class _RecordingMonitor(mocks.MockMonitor):
     def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """Pulumi's mock monitor gives the executor thread running an invoke its own event loop
         and never closes it; close it here so no stray loop is left for interpreter exit."""
+        self.invokes.append(DeclaredInvoke(token=request.tok, provider=request.provider))
         try:
             asyncio.get_event_loop()
             owned = False
@@ -278,4 +290,5 @@ def _run(stack: str, project_dir: Path, config: dict[str, str], secret_keys: lis
         secret_outputs=frozenset(monitor.secret_outputs),
         diagnostics=tuple(engine.diagnostics),
         error=error,
+        invokes=tuple(monitor.invokes),
     )
