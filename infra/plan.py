@@ -18,6 +18,7 @@ from typing import Any
 
 from infra.guide import contract
 from infra.offline.harness import DeclaredResource, Plan, run_plan
+from infra.offline.plugin_config import credential_notes
 from infra.offline.policy_check import Verdict, analyze_plan, load_pack
 from infra.offline.policy_config import PolicyConfigError, load_policy_config
 from infra.offline.stack_files import PROJECT_ROOT, StackFileError, stack_names
@@ -35,6 +36,7 @@ def plan_as_dict(plan: Plan, verdicts: list[Verdict]) -> dict[str, Any]:
             {"policy": v.policy, "level": v.level, "message": v.message, "urn": v.urn or None} for v in verdicts
         ],
         "warnings": plan.warnings,
+        "credentials": credential_notes(plan) if plan.error is None else [],
         "resources": [
             {
                 "urn": r.urn,
@@ -108,6 +110,10 @@ def render_text(plan: Plan) -> str:
         value = _mask_output(plan, name)
         shown = value if isinstance(value, str) else json.dumps(value)
         lines.append(f"  {name}={shown}" + ("  (secret)" if name in plan.secret_outputs else ""))
+    notes = credential_notes(plan)
+    if notes:
+        lines += ["", "Credentials `pulumi preview` / `pulumi up` read from the environment (this plan needs none):"]
+        lines += [f"  {note}" for note in notes]
     for warning in plan.warnings:
         lines.append(f"warning: {warning}")
     return "\n".join(lines)

@@ -26,6 +26,7 @@ def test_declares_exactly_the_guides_resources(prod_plan: Plan) -> None:
     assert sorted(r.type for r in prod_plan.resources) == sorted(
         [
             "raptscallions:storage:AwsStorage",
+            "pulumi:providers:aws",  # the explicit provider (tests/test_aws_provider.py)
             "aws:s3/bucket:Bucket",
             "aws:s3/bucketVersioning:BucketVersioning",
             "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",

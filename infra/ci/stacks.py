@@ -86,7 +86,8 @@ def discover(project_dir: Path = PROJECT_ROOT) -> list[StackTarget]:
         try:
             config, _ = stack_config(name, project_dir)
             raw = {key.partition(":")[2]: value for key, value in config.items() if key.startswith(f"{PROJECT}:")}
-            settings = load_settings(raw, stack=name)
+            plugin_keys = [key for key in config if not key.startswith(f"{PROJECT}:")]
+            settings = load_settings(raw, stack=name, plugin_keys=plugin_keys)
         except (StackFileError, SettingsError) as error:
             problems.append(str(error))
             continue

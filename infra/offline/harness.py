@@ -1,6 +1,6 @@
 """Run the real program (`__main__.py`) under Pulumi's mocks and record what it declares.
 
-The recording monitor sees every RegisterResource request exactly as the engine would
+The recording monitor sees every RegisterResource and Invoke request exactly as the engine would
 (type, name, inputs, parent, protect, provider, import id, dependencies) and the stack's
 outputs as serialized for the engine, including which outputs are secret. Each run
 happens in a fresh context, so runs in one process do not leak state into each other.
@@ -15,7 +15,7 @@ import logging
 import runpy
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,66 +27,13 @@ from pulumi.runtime.stack import register_stack_transformation, run_in_stack
 
 from infra import PROJECT
 from infra.offline import fakes
+from infra.offline.plugin_config import plugin_problems, refusal
+from infra.offline.records import DeclaredInvoke, DeclaredResource, Diagnostic, Plan
 from infra.offline.stack_files import PROJECT_ROOT, stack_config
 
+__all__ = ["DeclaredInvoke", "DeclaredResource", "Diagnostic", "Plan", "run_plan"]
+
 SECRET_SIG = rpc._special_secret_sig  # the marker the engine uses for secret values
-
-
-@dataclass(frozen=True)
-class DeclaredResource:
-    """One resource registration, as the engine would receive it."""
-
-    urn: str
-    type: str
-    name: str
-    inputs: dict[str, Any]
-    parent: str
-    protect: bool
-    custom: bool
-    provider: str
-    import_id: str
-    dependencies: tuple[str, ...]
-    secret_inputs: frozenset[str]
-    """Top-level input names whose value was sent as a secret."""
-    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Input name -> URNs of the resources whose outputs feed it (e.g. a sub-resource's bucket)."""
-    wire_inputs: dict[str, Any] = field(default_factory=dict)
-    """The inputs exactly as serialized for the engine (secrets still wrapped), for the policy analyzer."""
-    additional_secret_outputs: tuple[str, ...] = ()
-    """Outputs the engine must store as secrets (the `additional_secret_outputs` option)."""
-    delete_before_replace: bool = False
-    """The `delete_before_replace` option: on a replacement the old one is deleted first."""
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    severity: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What one stack declares and exports, or the error that stopped it."""
-
-    stack: str
-    resources: tuple[DeclaredResource, ...]
-    outputs: dict[str, Any]
-    secret_outputs: frozenset[str]
-    diagnostics: tuple[Diagnostic, ...] = ()
-    error: str | None = None
-
-    def of_type(self, type_: str) -> list[DeclaredResource]:
-        return [r for r in self.resources if r.type == type_]
-
-    def one(self, type_: str) -> DeclaredResource:
-        found = self.of_type(type_)
-        if len(found) != 1:
-            raise AssertionError(f"expected one {type_}, found {len(found)}")
-        return found[0]
-
-    @property
-    def warnings(self) -> list[str]:
-        return [d.message for d in self.diagnostics if d.severity == "warning"]
 
 
 class _FakeCloud(mocks.Mocks):
@@ -141,6 +88,7 @@ class _RecordingMonitor(mocks.MockMonitor):
         self.stack_outputs: dict[str, Any] = {}
         self.secret_outputs: set[str] = set()
         self.stack_urn = ""
+        self.invokes: list[DeclaredInvoke] = []
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         with _thread_event_loop():
@@ -171,6 +119,7 @@ class _RecordingMonitor(mocks.MockMonitor):
         return response
 
     def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        self.invokes.append(DeclaredInvoke(token=request.tok, provider=request.provider))
         with _thread_event_loop():
             return super().Invoke(request)
 
@@ -252,7 +201,10 @@ def run_plan(stack: str, project_dir: Path = PROJECT_ROOT, config_overrides: dic
             config.pop(full_key, None)
         else:
             config[full_key] = value if isinstance(value, str) else _json(value)
-    return contextvars.copy_context().run(_run, stack, project_dir, config, secret_keys)
+    plan = contextvars.copy_context().run(_run, stack, project_dir, config, secret_keys)
+    if plan.error is None and (problems := plugin_problems(plan, config)):
+        return replace(plan, error=refusal(stack, problems))
+    return plan
 
 
 def _json(value: Any) -> str:
@@ -307,4 +259,5 @@ def _run(stack: str, project_dir: Path, config: dict[str, str], secret_keys: lis
         secret_outputs=frozenset(monitor.secret_outputs),
         diagnostics=tuple(engine.diagnostics),
         error=error,
+        invokes=tuple(monitor.invokes),
     )

@@ -30,6 +30,22 @@ class Location:
     endpoint: str | None
 
 
+@dataclass(frozen=True)
+class PluginKey:
+    """A configuration key the provider's Pulumi plugin refuses to start without.
+
+    Only keys that are not secrets: the offline plan insists on them (CI runs it without
+    cloud credentials), while credentials are named in `credential_env` and only listed.
+    """
+
+    key: str
+    """The key in the plugin's namespace, e.g. `region` (`aws:region`)."""
+    env: tuple[str, ...]
+    """Environment variables the plugin reads instead when the key is unset (its schema's `EnvVars`)."""
+    source: str
+    """Where the requirement is written down, for the error and the tests."""
+
+
 class ProviderSpec(ABC):
     """A provider's rules and the component that builds its storage."""
 
@@ -41,6 +57,15 @@ class ProviderSpec(ABC):
     option_keys: ClassVar[tuple[SettingKey, ...]] = ()
     credential_env: ClassVar[tuple[str, ...]] = ()
     """Environment variables the provider's Pulumi plugin reads for its own credentials."""
+    credential_note: ClassVar[str] = ""
+    """When the plugin needs those credentials (preview or only `up`), and which of them go together."""
+    plugin_package: ClassVar[str | None] = None
+    """The Pulumi package whose resources the component declares (`aws`); None for dynamic resources."""
+    plugin_required: ClassVar[tuple[PluginKey, ...]] = ()
+    """Non-secret configuration the plugin refuses to start without (checked by the offline plan)."""
+    explicit_provider: ClassVar[bool] = False
+    """The component declares its own provider from settings, so the stack's `<plugin_package>:*`
+    config would be silently ignored and is refused instead."""
     endpoint_host_suffix: ClassVar[str | None] = None
     """How the provider's S3 endpoint host ends; the validator names the provider by it."""
     supports_adoption: ClassVar[bool] = False

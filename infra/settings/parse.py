@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -31,11 +31,17 @@ MAX_OBJECT_BYTES = 5 * 1024**4
 MAX_QUOTA_BYTES = 1024**5
 
 
-def load_settings(raw: Mapping[str, Any], *, stack: str) -> Settings:
-    """Validated settings from raw config values keyed by setting name (no namespace)."""
+def load_settings(raw: Mapping[str, Any], *, stack: str, plugin_keys: Iterable[str] = ()) -> Settings:
+    """Validated settings from raw config values keyed by setting name (no namespace).
+
+    `plugin_keys` are the stack's config keys in other namespaces (`aws:region`): a provider
+    whose component declares its own provider refuses its plugin's keys, which would be ignored.
+    """
     report = Report()
     values = _convert_all(raw, report)
     spec = _provider(values, report)
+    if spec is not None:
+        _ignored_plugin_keys(spec, plugin_keys, stack, report)
     settings = _build(values, spec, stack, report)
     if report.problems or settings is None:
         raise SettingsError(stack, report.problems)
@@ -87,6 +93,27 @@ def _provider(values: dict[str, Any], report: Report) -> ProviderSpec | None:
     for name, providers in owners.items():
         report.problem(name, f"applies only to provider {' and '.join(sorted(providers))}, not {spec.name}; remove it")
     return spec
+
+
+def _ignored_plugin_keys(spec: ProviderSpec, plugin_keys: Iterable[str], stack: str, report: Report) -> None:
+    """An explicit provider reads no stack config: `aws:profile` there would silently deploy with
+    whatever credentials the shell has. Refuse each such key and say what takes its place."""
+    if not spec.explicit_provider or spec.plugin_package is None:
+        return
+    for full_key in sorted(plugin_keys):
+        namespace, _, key = full_key.partition(":")
+        if namespace != spec.plugin_package:
+            continue
+        replacement = "the region setting (`region`)" if key == "region" else (
+            f"the environment ({', '.join(spec.credential_env)})"
+        )
+        report.problem(
+            key,
+            f"has no effect: this stack's {spec.plugin_package} provider is declared by the component from its "
+            f"settings and reads no {spec.plugin_package}:* config; remove it (`pulumi config rm {full_key} --stack "
+            f"{stack}`) and use {replacement}",
+            namespace=namespace,
+        )
 
 
 def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report: Report) -> Settings | None:

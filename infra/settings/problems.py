@@ -13,9 +13,11 @@ class Problem:
 
     key: str
     message: str
+    namespace: str = PROJECT
+    """The config namespace of `key`: this project's, or a provider plugin's (`aws`)."""
 
     def __str__(self) -> str:
-        return f"{PROJECT}:{self.key}: {self.message}"
+        return f"{self.namespace}:{self.key}: {self.message}"
 
 
 @dataclass
@@ -25,8 +27,8 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def problem(self, key: str, message: str) -> None:
-        self.problems.append(Problem(key, message))
+    def problem(self, key: str, message: str, namespace: str = PROJECT) -> None:
+        self.problems.append(Problem(key, message, namespace))
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

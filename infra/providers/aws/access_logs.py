@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-import pulumi
 import pulumi_aws as aws
 
 from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID
 from infra.providers.access_logging import LOG_EXPIRY_RULE_ID
 from infra.providers.aws.private_bucket import private_bucket_controls, protected_bucket
 from infra.providers.aws.documents import log_bucket_policy
+from infra.providers.aws.scope import AwsScope
 from infra.providers.aws.spec import ACCESS_LOG_PREFIX, access_log_bucket_name, partition_for_region
 from infra.settings.model import Settings
 
@@ -31,19 +31,19 @@ class AccessLogs:
     """The log bucket, its hardening, and the app bucket's `BucketLogging`."""
 
     def __init__(
-        self, parent: pulumi.Resource, name: str, settings: Settings, app_bucket: aws.s3.Bucket, tags: Mapping[str, str]
+        self, scope: AwsScope, name: str, settings: Settings, app_bucket: aws.s3.Bucket, tags: Mapping[str, str]
     ) -> None:
         region = settings.region
         partition = partition_for_region(region)
-        child = pulumi.ResourceOptions(parent=parent)
+        child = scope.opts()
         log_bucket_name = access_log_bucket_name(settings.bucket_name)
-        self.bucket = protected_bucket(f"{name}-access-logs", log_bucket_name, region, tags, parent, settings.protect)
+        self.bucket = protected_bucket(f"{name}-access-logs", log_bucket_name, region, tags, scope, settings.protect)
         log_id = self.bucket.id
         controls = private_bucket_controls(f"{name}-access-logs", log_id, region, child)
         self.ownership = controls.ownership
         self.public_access_block = controls.public_access_block
         self.encryption = controls.encryption
-        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent)).account_id
+        account_id = aws.get_caller_identity_output(opts=scope.invoke_opts()).account_id
         self.bucket_policy = aws.s3.BucketPolicy(
             f"{name}-access-logs-policy",
             bucket=log_id,
@@ -53,7 +53,7 @@ class AccessLogs:
                     log_bucket_policy(log_bucket_name, settings.bucket_name, account, ACCESS_LOG_PREFIX, partition)
                 )
             ),
-            opts=pulumi.ResourceOptions(parent=parent, depends_on=[self.public_access_block]),
+            opts=scope.opts(depends_on=[self.public_access_block]),
         )
         self.lifecycle = aws.s3.BucketLifecycleConfiguration(
             f"{name}-access-logs-lifecycle",
@@ -83,5 +83,5 @@ class AccessLogs:
             region=region,
             target_bucket=log_id,
             target_prefix=ACCESS_LOG_PREFIX,
-            opts=pulumi.ResourceOptions(parent=parent, depends_on=[self.bucket_policy, self.encryption, self.ownership]),
+            opts=scope.opts(depends_on=[self.bucket_policy, self.encryption, self.ownership]),
         )

@@ -28,6 +28,7 @@ from infra.providers.aws.access_logs import AccessLogs
 from infra.providers.aws.documents import tls_only_bucket_policy
 from infra.providers.aws.published_env import publish_app_environment
 from infra.providers.aws.replication import Replica
+from infra.providers.aws.scope import AwsScope, aws_scope
 from infra.providers.aws.spec import iam_user_name, partition_for_region
 from infra.providers.base import (
     StorageAccess,
@@ -46,8 +47,10 @@ class AwsStorage(StorageComponent):
 
     def __init__(self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(component_type("AwsStorage"), name, component_props(settings), opts)
-        child = pulumi.ResourceOptions(parent=self)
         region = settings.region
+        scope = aws_scope(self, name, region)
+        self.provider = scope.provider
+        child = scope.opts()
         partition = partition_for_region(region)
         tags = resource_tags(settings)
 
@@ -57,7 +60,7 @@ class AwsStorage(StorageComponent):
             region=region,
             force_destroy=False,
             tags=tags,
-            opts=bucket_options(self, settings),
+            opts=scope.on_provider(bucket_options(self, settings)),
         )
         bucket_id = self.bucket.id
 
@@ -99,7 +102,7 @@ class AwsStorage(StorageComponent):
             bucket=bucket_id,
             region=region,
             policy=json.dumps(tls_only_bucket_policy(settings.bucket_name, partition)),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.public_access_block]),
+            opts=scope.opts(depends_on=[self.public_access_block]),
         )
         self.cors = aws.s3.BucketCorsConfiguration(
             f"{name}-cors",
@@ -113,18 +116,16 @@ class AwsStorage(StorageComponent):
             bucket=bucket_id,
             region=region,
             rules=_lifecycle_rules(settings.lifecycle),
-            opts=pulumi.ResourceOptions(
-                parent=self, depends_on=[self.versioning] if self.versioning is not None else []
-            ),
+            opts=scope.opts(depends_on=[self.versioning] if self.versioning is not None else []),
         )
 
         self.replica: Replica | None = None
         if settings.options.replica_region:
             assert self.versioning is not None  # settings refuse a replica without versioning
-            self.replica = Replica(self, name, settings, self.bucket, self.versioning, _lifecycle_rules(settings.lifecycle), tags)
+            self.replica = Replica(scope, name, settings, self.bucket, self.versioning, _lifecycle_rules(settings.lifecycle), tags)
         self.access_logs: AccessLogs | None = None
         if settings.options.access_logging:
-            self.access_logs = AccessLogs(self, name, settings, self.bucket, tags)
+            self.access_logs = AccessLogs(scope, name, settings, self.bucket, tags)
 
         self.user = aws.iam.User(
             f"{name}-app-user",
@@ -142,7 +143,7 @@ class AwsStorage(StorageComponent):
             opts=child,
         )
         self.access_keys, self.access_key = declare_generations(
-            settings, lambda generation: self._access_key(name, generation)
+            settings, lambda generation: self._access_key(name, generation, scope)
         )
 
         self.access = StorageAccess(
@@ -154,15 +155,15 @@ class AwsStorage(StorageComponent):
         )
         self.app_env_secret: aws.secretsmanager.Secret | None = None
         if settings.options.publish_secret:
-            self.app_env_secret, self.app_env_version = publish_app_environment(self, name, settings, self.access, tags)
+            self.app_env_secret, self.app_env_version = publish_app_environment(scope, name, settings, self.access, tags)
         self.register_outputs({"bucket": self.bucket.bucket, "accessKeyId": self.access_key.id})
 
-    def _access_key(self, name: str, generation: str) -> aws.iam.AccessKey:
+    def _access_key(self, name: str, generation: str, scope: AwsScope) -> aws.iam.AccessKey:
         """One generation's access key for the app user (usable once the user policy exists)."""
         return aws.iam.AccessKey(
             generation_suffixed(f"{name}-app-key", generation),
             user=self.user.name,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.user_policy]),
+            opts=scope.opts(depends_on=[self.user_policy]),
         )
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.providers.aws.scope import AwsScope
+
 
 @dataclass(frozen=True)
 class PrivateBucketControls:
@@ -21,7 +23,7 @@ class PrivateBucketControls:
 
 
 def protected_bucket(
-    resource_name: str, bucket_name: str, region: str, tags: Mapping[str, str], parent: pulumi.Resource, protect: bool
+    resource_name: str, bucket_name: str, region: str, tags: Mapping[str, str], scope: AwsScope, protect: bool
 ) -> aws.s3.Bucket:
     """A bucket protected like the app bucket (`protect` setting) and never `force_destroy`."""
     return aws.s3.Bucket(
@@ -30,7 +32,7 @@ def protected_bucket(
         region=region,
         force_destroy=False,
         tags=dict(tags),
-        opts=pulumi.ResourceOptions(parent=parent, protect=protect),
+        opts=scope.opts(protect=protect),
     )
 
 

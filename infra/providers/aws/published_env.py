@@ -16,15 +16,16 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.outputs import app_environment
+from infra.providers.aws.scope import AwsScope
 from infra.providers.aws.spec import secrets_manager_name
 from infra.providers.base import StorageAccess
 from infra.settings.model import Settings
 
 
 def publish_app_environment(
-    parent: pulumi.Resource, name: str, settings: Settings, access: StorageAccess, tags: Mapping[str, str]
+    scope: AwsScope, name: str, settings: Settings, access: StorageAccess, tags: Mapping[str, str]
 ) -> tuple[aws.secretsmanager.Secret, aws.secretsmanager.SecretVersion]:
-    """Declare the secret and its current version, children of `parent`."""
+    """Declare the secret and its current version, children of the component, on its explicit provider."""
     environment = app_environment(settings, access)
     order = list(environment)
     secret = aws.secretsmanager.Secret(
@@ -33,7 +34,7 @@ def publish_app_environment(
         description=f"STORAGE_* variables of the RaptScallions app for bucket {settings.bucket_name} (stack {settings.stack})",
         region=settings.region,
         tags=dict(tags),
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=scope.opts(),
     )
     document = pulumi.Output.all(**environment).apply(lambda values: json.dumps({key: values[key] for key in order}))
     version = aws.secretsmanager.SecretVersion(
@@ -41,6 +42,6 @@ def publish_app_environment(
         secret_id=secret.id,
         region=settings.region,
         secret_string=pulumi.Output.secret(document),
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=scope.opts(),
     )
     return secret, version

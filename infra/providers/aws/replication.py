@@ -17,11 +17,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-import pulumi
 import pulumi_aws as aws
 
 from infra.providers.aws.private_bucket import private_bucket_controls, protected_bucket
 from infra.providers.aws.documents import replication_role_policy, replication_trust_policy, tls_only_bucket_policy
+from infra.providers.aws.scope import AwsScope
 from infra.providers.aws.spec import partition_for_region, replica_bucket_name, replication_role_name
 from infra.settings.model import Settings
 
@@ -33,7 +33,7 @@ class Replica:
 
     def __init__(
         self,
-        parent: pulumi.Resource,
+        scope: AwsScope,
         name: str,
         settings: Settings,
         source: aws.s3.Bucket,
@@ -44,8 +44,8 @@ class Replica:
         region = settings.options.replica_region
         partition = partition_for_region(settings.region)
         replica_name = replica_bucket_name(settings.bucket_name)
-        child = pulumi.ResourceOptions(parent=parent)
-        self.bucket = protected_bucket(f"{name}-replica", replica_name, region, tags, parent, settings.protect)
+        child = scope.opts()
+        self.bucket = protected_bucket(f"{name}-replica", replica_name, region, tags, scope, settings.protect)
         replica_id = self.bucket.id
         self.versioning = aws.s3.BucketVersioning(
             f"{name}-replica-versioning",
@@ -63,16 +63,16 @@ class Replica:
             bucket=replica_id,
             region=region,
             policy=json.dumps(tls_only_bucket_policy(replica_name, partition)),
-            opts=pulumi.ResourceOptions(parent=parent, depends_on=[self.public_access_block]),
+            opts=scope.opts(depends_on=[self.public_access_block]),
         )
         self.lifecycle = aws.s3.BucketLifecycleConfiguration(
             f"{name}-replica-lifecycle",
             bucket=replica_id,
             region=region,
             rules=lifecycle_rules,
-            opts=pulumi.ResourceOptions(parent=parent, depends_on=[self.versioning]),
+            opts=scope.opts(depends_on=[self.versioning]),
         )
-        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent)).account_id
+        account_id = aws.get_caller_identity_output(opts=scope.invoke_opts()).account_id
         self.role = aws.iam.Role(
             f"{name}-replication-role",
             name=replication_role_name(settings.bucket_name),
@@ -105,5 +105,5 @@ class Replica:
                     ),
                 )
             ],
-            opts=pulumi.ResourceOptions(parent=parent, depends_on=[source_versioning, self.versioning, self.role_policy]),
+            opts=scope.opts(depends_on=[source_versioning, self.versioning, self.role_policy]),
         )

@@ -17,7 +17,7 @@ from infra.providers.access_logging import (  # noqa: F401  (ACCESS_LOG_PREFIX, 
     parse_access_logging,
 )
 from infra.providers.names import suffixed_name
-from infra.providers.spec import Location, ProviderSpec, VersioningSupport, dns_bucket_name_problem
+from infra.providers.spec import Location, PluginKey, ProviderSpec, VersioningSupport, dns_bucket_name_problem
 from infra.settings.keys import SettingKey
 from infra.settings.problems import Report
 
@@ -105,6 +105,20 @@ class AwsSpec(ProviderSpec):
     versioning = VersioningSupport.SWITCH
     option_keys = (KMS_KEY_ARN, PUBLISH_SECRET, ACCESS_LOGGING, ACCESS_LOG_DAYS, REPLICA_REGION)
     credential_env = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
+    credential_note = (
+        "at preview already (the plugin validates credentials when it starts, and sts:GetCallerIdentity runs at "
+        "preview): AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN), or AWS_PROFILE"
+    )
+    plugin_package = "aws"
+    plugin_required = (
+        PluginKey(
+            "region",
+            ("AWS_REGION", "AWS_DEFAULT_REGION"),
+            "pulumi/pulumi-aws provider/resources.go (Config `region`, EnvVars AWS_REGION, AWS_DEFAULT_REGION; "
+            "preConfigureCallback refuses a provider without one, pulumi/pulumi-aws#2084)",
+        ),
+    )
+    explicit_provider = True
     endpoint_host_suffix = ".amazonaws.com"
     supports_adoption = True
 
@@ -178,7 +192,11 @@ class AwsSpec(ProviderSpec):
             )
             ok = False
         if not region:
-            report.problem("region", "is required for aws, e.g. us-east-1")
+            report.problem(
+                "region",
+                "is required for aws, e.g. us-east-1: the stack's AWS provider takes its region from this setting "
+                "(not from aws:region or AWS_REGION), and the AWS plugin refuses to start without one",
+            )
             return None
         if not _REGION.match(region):
             report.problem("region", f"{region!r} is not an AWS region name such as us-east-1 or eu-west-2")

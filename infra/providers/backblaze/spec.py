@@ -107,6 +107,7 @@ class BackblazeSpec(ProviderSpec):
     supports_adoption = True
     adopts_by_import = False
     credential_env = ("B2_APPLICATION_KEY_ID", "B2_APPLICATION_KEY")
+    credential_note = "read by this package's dynamic provider (no Pulumi plugin): B2_APPLICATION_KEY_ID + B2_APPLICATION_KEY"
     endpoint_host_suffix = ".backblazeb2.com"
 
     def parse_options(self, values: Mapping[str, Any], report: Report) -> BackblazeOptions:

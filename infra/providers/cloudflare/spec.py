@@ -49,6 +49,12 @@ class CloudflareSpec(ProviderSpec):
     versioning = VersioningSupport.NONE
     option_keys = (ACCOUNT_ID, LOCATION_HINT, JURISDICTION)
     credential_env = ("CLOUDFLARE_API_TOKEN",)
+    credential_note = (
+        "at preview already (the plugin refuses a configuration without one of apiToken, apiKey + email or "
+        "apiUserServiceKey, pulumi/pulumi-cloudflare#304, and the permission groups are read at preview): "
+        "CLOUDFLARE_API_TOKEN"
+    )
+    plugin_package = "cloudflare"
     endpoint_host_suffix = ".r2.cloudflarestorage.com"
     supports_adoption = True
 

@@ -56,6 +56,11 @@ class DigitalOceanSpec(ProviderSpec):
     versioning = VersioningSupport.SWITCH
     option_keys = (ACCESS_LOGGING, ACCESS_LOG_DAYS)
     credential_env = ("DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY")
+    credential_note = (
+        "when the plugin calls the APIs: DIGITALOCEAN_TOKEN (the Spaces key) and SPACES_ACCESS_KEY_ID + "
+        "SPACES_SECRET_ACCESS_KEY (the Space, its CORS and lifecycle); the plugin requires no key to start"
+    )
+    plugin_package = "digitalocean"
     endpoint_host_suffix = ENDPOINT_SUFFIX
     supports_adoption = True
 
