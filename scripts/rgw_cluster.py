@@ -185,6 +185,8 @@ class _Starter:
         self.deadline = time.monotonic() + timeout
         self.lc_day_seconds = lc_day_seconds
         self.pids: dict[str, int] = {}
+        self.starts: dict[str, str | None] = {}
+        """Each daemon's start time (/proc/PID/stat), so `stop` never signals a recycled PID."""
 
     def run(self, what: str, *args: str) -> str:
         remaining = max(1.0, self.deadline - time.monotonic())
@@ -210,13 +212,14 @@ class _Starter:
         )
         log.close()
         self.pids[name] = process.pid
+        self.starts[name] = _start_time(process.pid)
         self.save()
 
     def save(self, **extra: object) -> None:
         """The PIDs (and at the end the admin's keys), in a file only this user can read."""
         descriptor = os.open(self.dir / STATE_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as state:
-            state.write(json.dumps({"pids": self.pids, **extra}))
+            state.write(json.dumps({"pids": self.pids, "starts": self.starts, **extra}))
 
     def wait_for(self, what: str, ready) -> None:
         while not ready():
@@ -353,19 +356,36 @@ def stop(directory: str | Path, timeout: float = 3.0) -> list[str]:
     state_file = Path(directory) / STATE_FILE
     if not state_file.exists():
         return []
-    pids: dict[str, int] = json.loads(state_file.read_text()).get("pids", {})
-    for pid in reversed(list(pids.values())):
+    state = json.loads(state_file.read_text())
+    pids: dict[str, int] = state.get("pids", {})
+    starts: dict[str, str | None] = state.get("starts", {})
+    for name, pid in reversed(list(pids.items())):
+        started = starts.get(name)
+        if started is not None and _start_time(pid) != started:
+            continue  # exited (and reaped) long ago: the PID may now be another process's
         _signal(pid, signal.SIGINT)
-        if not _gone_within(pid, timeout):
+        if not _gone_within(pid, timeout, started):
             _signal(pid, signal.SIGKILL)
-            _gone_within(pid, 5.0)
+            _gone_within(pid, 5.0, started)
     state_file.unlink()
     return sorted(pids)
 
 
-def _gone_within(pid: int, seconds: float) -> bool:
+def _start_time(pid: int) -> str | None:
+    """When process `pid` started (clock ticks since boot, field 22 of /proc/PID/stat), or
+    None when there is no such process. A PID with another start time is another process:
+    PIDs are recycled (pid_max is often 32768, and every thread of every process takes one),
+    and a SIGINT sent to a recycled PID interrupts whatever process has it now (a pytest
+    worker, say)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _gone_within(pid: int, seconds: float, started: str | None = None) -> bool:
     deadline = time.monotonic() + seconds
-    while not _exited(pid):
+    while not _exited(pid) and (started is None or _start_time(pid) == started):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
