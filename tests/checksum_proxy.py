@@ -11,11 +11,12 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.client
-import threading
 import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.local_servers import serving
 
 CHECKSUM = "x-amz-checksum-crc32"
 BAD_DIGEST = (
@@ -75,12 +76,5 @@ def _handler(upstream: str, refused: list[str]) -> type[BaseHTTPRequestHandler]:
 def checksum_enforcing_proxy(upstream: str) -> Iterator[tuple[str, list[str]]]:
     """(endpoint, refused paths) of a proxy to `upstream` that enforces x-amz-checksum-crc32."""
     refused: list[str] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(upstream, refused))
-    thread = threading.Thread(target=server.serve_forever, daemon=True, name="checksum-proxy")
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", refused
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), _handler(upstream, refused)), "checksum-proxy") as endpoint:
+        yield endpoint, refused

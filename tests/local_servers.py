@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import http.server
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -63,3 +65,17 @@ def moto_server(initial_no_auth_actions: int | None = None) -> Iterator[str]:
         yield url
     finally:
         stop_process(process, timeout=10)
+
+
+@contextlib.contextmanager
+def serving(server: http.server.HTTPServer, name: str, poll_interval: float = 0.5) -> Iterator[str]:
+    """`server` answering on its own thread for the `with` block (its URL), then shut down,
+    its socket closed and its thread joined (bounded)."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": poll_interval}, daemon=True, name=name)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -32,7 +32,6 @@ which is what a fetch() of a signed URL from another origin is.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -40,6 +39,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from infra.guide.cors import access_control_request_headers
+from tests.local_servers import serving
 
 
 class StarMode(Enum):
@@ -181,12 +181,5 @@ def r2_cors_server(rules: Sequence[Mapping[str, Any]], mode: StarMode) -> Iterat
 
         do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = _not_a_preflight
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True, name="r2-cors-double")
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), Handler), "r2-cors-double") as endpoint:
+        yield endpoint, seen

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.local_servers import serving
+
 MAX_WAIT = 30.0
 """No request is ever held, delayed or trickled longer than this."""
 
@@ -149,12 +151,6 @@ def s3_double(bucket: str, rule: Rule | None = None) -> Iterator[S3Double]:
     double = S3Double(bucket, rule or (lambda method, key, nth: None))
     server = _Server(("127.0.0.1", 0), _Handler)
     server.double = double
-    double.endpoint = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(server, "s3-double", poll_interval=0.05) as endpoint:
+        double.endpoint = endpoint
         yield double
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(MAX_WAIT)
