@@ -86,7 +86,7 @@ def abort_multipart_findings(bucket: BucketView, lifecycles: list[LifecycleView]
                 f"set raptscallions-storage:abortIncompleteMultipartDays to at most {max_days}.",
             )
         ]
-    elif days and min(days) <= max_days and any(r.prefix == "" for r in enabled if r.abort_multipart_days):
+    if days and min(days) <= max_days and any(r.prefix == "" for r in enabled if r.abort_multipart_days):
         return []
     seen = f"after {min(days)} days" if days else "never"
     return [

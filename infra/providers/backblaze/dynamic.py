@@ -291,24 +291,27 @@ def _bucket_outputs(bucket: Any, props: Mapping[str, Any], url: str, region: str
     return outputs
 
 
-def _find_bucket(api: B2Api, bucket_id: str) -> Any | None:
-    """The bucket with this id in the key's own account, else None.
+def _own_buckets(api: B2Api, found: Sequence[Any]) -> list[Any]:
+    """Those of `found` that belong to the key's own account.
 
     B2's b2_list_buckets lists only the authorized account's buckets; b2sdk's simulator
     lists every account's, so the account is checked here too (never touch another's).
     """
+    account = api.account_info.get_account_id()
+    return [bucket for bucket in found if bucket.bucket_dict.get("accountId") == account]
+
+
+def _find_bucket(api: B2Api, bucket_id: str) -> Any | None:
+    """The bucket with this id in the key's own account, else None."""
     with _b2_call(f"look up bucket {bucket_id}"):
-        found = api.list_buckets(bucket_id=bucket_id)
-        account = api.account_info.get_account_id()
-    own = [bucket for bucket in found if bucket.bucket_dict.get("accountId", account) == account]
+        own = _own_buckets(api, api.list_buckets(bucket_id=bucket_id))
     return own[0] if own else None
 
 
 def _taken_message(api: B2Api, name: str) -> str:
     """Why a bucket name is taken: by this account (adopt it) or by someone else."""
     try:
-        account = api.account_info.get_account_id()
-        own = [b for b in api.list_buckets(bucket_name=name) if b.bucket_dict.get("accountId") == account]
+        own = _own_buckets(api, api.list_buckets(bucket_name=name))
     except b2_exception.B2Error:
         own = []
     where = (
