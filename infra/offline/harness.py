@@ -28,7 +28,7 @@ from pulumi.runtime.stack import register_stack_transformation, run_in_stack
 from infra import PROJECT
 from infra.offline import fakes
 from infra.offline.plugin_config import plugin_problems, refusal
-from infra.offline.records import DeclaredInvoke, DeclaredResource, Diagnostic, Plan
+from infra.offline.records import DeclaredAlias, DeclaredInvoke, DeclaredResource, Diagnostic, Plan
 from infra.offline.stack_files import PROJECT_ROOT, stack_config
 
 __all__ = ["DeclaredInvoke", "DeclaredResource", "Diagnostic", "Plan", "run_plan"]
@@ -114,6 +114,7 @@ class _RecordingMonitor(mocks.MockMonitor):
                 wire_inputs=raw,
                 additional_secret_outputs=tuple(request.additionalSecretOutputs),
                 delete_before_replace=bool(request.deleteBeforeReplace),
+                aliases=tuple(_alias(a) for a in request.aliases),
             )
         )
         return response
@@ -144,6 +145,22 @@ class _RecordingEngine(mocks.MockEngine):
         severity = {0: "debug", 1: "info", 2: "warning", 3: "error"}.get(request.severity, "info")
         if severity != "debug":
             self.diagnostics.append(Diagnostic(severity, request.message))
+
+
+def _alias(alias: Any) -> DeclaredAlias:
+    """One `alias_pb2.Alias`: a URN, or a spec (sent because the mock monitor advertises
+    ALIAS_SPECS, so the SDK leaves parent inheritance to the engine, as with the real one)."""
+    if alias.WhichOneof("alias") == "urn":
+        return DeclaredAlias(urn=alias.urn)
+    spec = alias.spec
+    return DeclaredAlias(
+        name=spec.name,
+        type=spec.type,
+        stack=spec.stack,
+        project=spec.project,
+        parent_urn=spec.parentUrn,
+        no_parent=spec.noParent,
+    )
 
 
 def _is_secret(value: Any) -> bool:
