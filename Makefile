@@ -20,7 +20,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 plan: $(STAMP)
-	$(BIN)/python -m infra.plan --stack $(STACK) $(if $(POLICY_CONFIG),--policy-pack-config $(POLICY_CONFIG))
+	$(BIN)/python -m infra.plan --stack $(STACK) $(if $(POLICY_CONFIG),--policy-pack-config $(POLICY_CONFIG)) $(if $(AGAINST),--against $(AGAINST))
 
 # The whole suite. First it makes (once, outside the work tree, reused afterwards) what the
 # tests' servers and clients need, so nothing is skipped on a fresh machine.

@@ -17,13 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from infra.guide import contract
+from infra.offline.against import compare_with_revision
+from infra.offline.base_plan import BaseRevisionError
+from infra.offline.compare_render import comparison_as_dict, render_comparison_text
+from infra.offline.comparison import Comparison
 from infra.offline.harness import DeclaredResource, Plan, run_plan
 from infra.offline.plugin_config import credential_notes
 from infra.offline.policy_check import Verdict, analyze_plan, load_pack
 from infra.offline.policy_config import PolicyConfigError, load_policy_config
+from infra.offline.records import MASK
 from infra.offline.stack_files import PROJECT_ROOT, StackFileError, stack_names
-
-MASK = "[secret]"
 
 
 def plan_as_dict(plan: Plan, verdicts: list[Verdict]) -> dict[str, Any]:
@@ -119,6 +122,14 @@ def render_text(plan: Plan) -> str:
     return "\n".join(lines)
 
 
+def _judge(comparison: Comparison, base: Plan | None, head: Plan) -> list[str]:
+    """Refusals of dangerous transitions (issue 19, section 2): none yet.
+
+    The hook the transition checks plug into: each returned line is printed as an error and
+    makes the plan exit 1."""
+    return []
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.plan", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", required=True, help="stack name: the X of Pulumi.X.yaml")
@@ -128,6 +139,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         metavar="FILE",
         help="policy pack configuration (JSON), as `pulumi preview --policy-pack-config FILE` takes it",
+    )
+    parser.add_argument(
+        "--against",
+        metavar="REF",
+        help="also compare with the stack as git revision REF declares it (rendered from its own checkout): "
+        "what `pulumi up` would create, delete, update or replace in a stack deployed from REF",
     )
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -150,11 +167,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     verdicts = analyze_plan(plan, policy_config) if plan.error is None else []
+    comparison, refusals = None, []
+    if args.against is not None and plan.error is None:
+        try:
+            comparison, base = compare_with_revision(args.project_dir, args.against, plan)
+        except BaseRevisionError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        refusals = _judge(comparison, base, plan)
     if args.json:
-        print(json.dumps(plan_as_dict(plan, verdicts), indent=2, sort_keys=False, default=str))
+        document = plan_as_dict(plan, verdicts)
+        if comparison is not None:
+            document["comparison"] = comparison_as_dict(comparison)
+            document["refusals"] = refusals
+            document["ok"] = document["ok"] and not refusals
+        print(json.dumps(document, indent=2, sort_keys=False, default=str))
     else:
-        print("\n".join([render_text(plan), *render_verdicts(plan, verdicts)]))
-    return 0 if plan.error is None and not _mandatory(verdicts) else 1
+        parts = [render_text(plan), *render_verdicts(plan, verdicts)]
+        if comparison is not None:
+            parts.append(render_comparison_text(comparison))
+        parts += [f"error: {refusal}" for refusal in refusals]
+        print("\n".join(parts))
+    return 0 if plan.error is None and not _mandatory(verdicts) and not refusals else 1
 
 
 def _run() -> int:

@@ -28,7 +28,7 @@ from pulumi.runtime.stack import register_stack_transformation, run_in_stack
 from infra import PROJECT
 from infra.offline import fakes
 from infra.offline.plugin_config import plugin_problems, refusal
-from infra.offline.records import DeclaredInvoke, DeclaredResource, Diagnostic, Plan
+from infra.offline.records import ROOT_STACK_TYPE, DeclaredAlias, DeclaredInvoke, DeclaredResource, Diagnostic, Plan
 from infra.offline.stack_files import PROJECT_ROOT, stack_config
 
 __all__ = ["DeclaredInvoke", "DeclaredResource", "Diagnostic", "Plan", "run_plan"]
@@ -90,6 +90,16 @@ class _RecordingMonitor(mocks.MockMonitor):
         self.stack_urn = ""
         self.invokes: list[DeclaredInvoke] = []
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The URN the engine gives (pulumi/pulumi pkg/resource/deploy/deployment.go
+        `generateURN`): the parent's whole qualified type, none for the root stack. The mock's
+        own `make_urn` keeps only the parent's last type and keeps the root stack's, so a
+        component's URN there (`pulumi:pulumi:Stack$...`) is not the deployed one."""
+        parent_type = parent.split("::")[2] if parent else ""
+        if parent_type and parent_type != ROOT_STACK_TYPE:
+            type_ = f"{parent_type}${type_}"
+        return "urn:pulumi:" + "::".join([runtime_settings.get_stack(), runtime_settings.get_project(), type_, name])
+
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         with _thread_event_loop():
             response = super().RegisterResource(request)
@@ -114,6 +124,7 @@ class _RecordingMonitor(mocks.MockMonitor):
                 wire_inputs=raw,
                 additional_secret_outputs=tuple(request.additionalSecretOutputs),
                 delete_before_replace=bool(request.deleteBeforeReplace),
+                aliases=tuple(_alias(a) for a in request.aliases),
             )
         )
         return response
@@ -144,6 +155,22 @@ class _RecordingEngine(mocks.MockEngine):
         severity = {0: "debug", 1: "info", 2: "warning", 3: "error"}.get(request.severity, "info")
         if severity != "debug":
             self.diagnostics.append(Diagnostic(severity, request.message))
+
+
+def _alias(alias: Any) -> DeclaredAlias:
+    """One `alias_pb2.Alias`: a URN, or a spec (sent because the mock monitor advertises
+    ALIAS_SPECS, so the SDK leaves parent inheritance to the engine, as with the real one)."""
+    if alias.WhichOneof("alias") == "urn":
+        return DeclaredAlias(urn=alias.urn)
+    spec = alias.spec
+    return DeclaredAlias(
+        name=spec.name,
+        type=spec.type,
+        stack=spec.stack,
+        project=spec.project,
+        parent_urn=spec.parentUrn,
+        no_parent=spec.noParent,
+    )
 
 
 def _is_secret(value: Any) -> bool:

@@ -8,6 +8,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+MASK = "[secret]"
+"""What every report prints instead of a secret value."""
+
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass(frozen=True)
+class DeclaredAlias:
+    """One entry of a resource's `aliases` option, as the engine receives it (alias.proto):
+    either a whole URN, or a spec whose empty fields mean "as the resource is now"."""
+
+    urn: str = ""
+    name: str = ""
+    type: str = ""
+    stack: str = ""
+    project: str = ""
+    parent_urn: str = ""
+    no_parent: bool = False
+
 
 @dataclass(frozen=True)
 class DeclaredResource:
@@ -33,6 +52,8 @@ class DeclaredResource:
     """Outputs the engine must store as secrets (the `additional_secret_outputs` option)."""
     delete_before_replace: bool = False
     """The `delete_before_replace` option: on a replacement the old one is deleted first."""
+    aliases: tuple[DeclaredAlias, ...] = ()
+    """The `aliases` option: the URNs this resource had before (a rename, new parent or type)."""
 
 
 @dataclass(frozen=True)
