@@ -16,6 +16,8 @@ from infra.providers.access_logging import (  # noqa: F401  (ACCESS_LOG_PREFIX, 
     derived_bucket_name,
     parse_access_logging,
 )
+from infra.providers.aws import regions
+from infra.providers.known_names import unknown_name_problem
 from infra.providers.names import suffixed_name
 from infra.providers.spec import Location, PluginKey, ProviderSpec, VersioningSupport, dns_bucket_name_problem
 from infra.settings.keys import SettingKey
@@ -45,7 +47,6 @@ REPLICA_REGION = SettingKey(
     providers=frozenset({"aws"}),
 )
 
-_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 _KMS_ARN = re.compile(r"^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key|alias)/[A-Za-z0-9/_+=,.@-]+$")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
@@ -70,12 +71,17 @@ class AwsOptions:
 
 
 def partition_for_region(region: str) -> str:
-    """The ARN partition a region belongs to (aws, aws-cn, aws-us-gov)."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
+    """The ARN partition a region belongs to (aws, aws-cn, aws-us-gov), from botocore's data
+    (`regions.py`); settings admit no other region."""
+    return regions.s3_regions().get(region, "aws")
+
+
+def region_problem(region: str, fix: str = "") -> str | None:
+    """Why `region` is not an AWS region where S3 can hold a bucket, with the closest one, or None."""
+    known = regions.s3_regions()
+    if region in known:
+        return None
+    return unknown_name_problem(region, known, "an AWS region where S3 is available", regions.source(), fix)
 
 
 def iam_user_name(bucket: str) -> str:
@@ -166,8 +172,8 @@ class AwsSpec(ProviderSpec):
             )
         logging, days = parse_access_logging(values, report)
         replica = values.get(REPLICA_REGION.name) or ""
-        if replica and not _REGION.match(replica):
-            report.problem(REPLICA_REGION.name, f"{replica!r} is not an AWS region name such as us-west-2; leave it empty for no replica")
+        if replica and (problem := region_problem(replica, "Leave it empty for no replica.")):
+            report.problem(REPLICA_REGION.name, problem)
         elif replica and arn:
             report.problem(
                 REPLICA_REGION.name,
@@ -198,8 +204,8 @@ class AwsSpec(ProviderSpec):
                 "(not from aws:region or AWS_REGION), and the AWS plugin refuses to start without one",
             )
             return None
-        if not _REGION.match(region):
-            report.problem("region", f"{region!r} is not an AWS region name such as us-east-1 or eu-west-2")
+        if problem := region_problem(region):
+            report.problem("region", problem)
             return None
         arn = getattr(options, "kms_key_arn", None)
         match = _KMS_ARN.match(arn) if arn else None
@@ -215,6 +221,13 @@ class AwsSpec(ProviderSpec):
                 REPLICA_REGION.name,
                 f"is {replica}, the bucket's own region; a replica protects against a regional outage only in "
                 "another region, e.g. us-west-2",
+            )
+            ok = False
+        elif replica and replica in regions.s3_regions() and partition_for_region(replica) != partition_for_region(region):
+            report.problem(
+                REPLICA_REGION.name,
+                f"is {replica}, in partition {partition_for_region(replica)}, but the bucket's region {region} is in "
+                f"{partition_for_region(region)}; S3 replicates only within a partition, so pick a replica region there",
             )
             ok = False
         return Location(region=region, endpoint=None) if ok else None

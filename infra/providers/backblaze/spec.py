@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import LifecyclePolicy, soft_delete_prefix_problem
 from infra.providers.backblaze import rules
+from infra.providers.backblaze.regions import B2_REGIONS
+from infra.providers.backblaze.regions import SOURCE as REGIONS_SOURCE
+from infra.providers.known_names import unknown_name_problem
 from infra.providers.spec import Location, ProviderSpec, VersioningSupport
 from infra.settings.keys import CORS_EXPOSE, CORS_HEADERS, CORS_ORIGINS, SettingKey
 from infra.settings.problems import Report
@@ -50,12 +53,15 @@ APP_PREFIXES = SettingKey(
 
 _BUCKET_ID = re.compile(r"^[0-9a-f]{24}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
-_REGION = re.compile(r"^[a-z]{2}-[a-z]+-\d{3}$")
 
 
 def endpoint_for(region: str) -> str:
     """The account's S3-compatible endpoint for a B2 region."""
     return f"https://s3.{region}.backblazeb2.com"
+
+
+def _unknown_region(region: str) -> str:
+    return unknown_name_problem(region, B2_REGIONS, "a Backblaze B2 region", REGIONS_SOURCE)
 
 
 def region_of_endpoint(endpoint: str) -> str | None:
@@ -214,8 +220,8 @@ class BackblazeSpec(ProviderSpec):
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
         """Region and endpoint may be left unset: the account's authorization tells them at deploy time."""
-        if region and not _REGION.match(region):
-            report.problem("region", f"{region!r} is not a B2 region such as us-west-004 or eu-central-003")
+        if region and region not in B2_REGIONS:
+            report.problem("region", _unknown_region(region))
             if endpoint and region_of_endpoint(endpoint) is None:
                 report.problem("endpoint", f"{endpoint!r} is not a B2 S3 endpoint such as https://s3.us-west-004.backblazeb2.com")
             return None
@@ -223,6 +229,9 @@ class BackblazeSpec(ProviderSpec):
             endpoint_region = region_of_endpoint(endpoint)
             if endpoint_region is None:
                 report.problem("endpoint", f"{endpoint!r} is not a B2 S3 endpoint such as https://s3.us-west-004.backblazeb2.com")
+                return None
+            if endpoint_region not in B2_REGIONS:
+                report.problem("endpoint", f"{endpoint!r}: {_unknown_region(endpoint_region)}")
                 return None
             if region and endpoint_region != region:
                 report.problem("endpoint", f"names region {endpoint_region!r} but region is {region!r}; make them the same")

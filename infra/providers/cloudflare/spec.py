@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from infra.providers.cloudflare.regions import HINT_SOURCE, LOCATION_HINTS, REGION_SOURCE, S3_REGION, S3_REGION_ALIASES
+from infra.providers.known_names import unknown_name_problem
 from infra.providers.spec import Location, ProviderSpec, VersioningSupport, dns_bucket_name_problem
 from infra.settings.keys import SettingKey
 from infra.settings.problems import Report
@@ -22,9 +24,8 @@ JURISDICTION = SettingKey(
 
 _ACCOUNT = re.compile(r"^[0-9a-f]{32}$")
 _ENDPOINT = re.compile(r"^https://[0-9a-f]{32}(\.(eu|fedramp))?\.r2\.cloudflarestorage\.com/?$")
-LOCATION_HINTS = frozenset({"wnam", "enam", "weur", "eeur", "apac", "oc"})
 JURISDICTIONS = frozenset({"default", "eu", "fedramp"})
-REGION = "auto"
+REGION = S3_REGION
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class CloudflareSpec(ProviderSpec):
             report.problem(ACCOUNT_ID.name, f"{account!r} is not an account id (32 lowercase hex characters)")
             ok = False
         if hint and hint not in LOCATION_HINTS:
-            report.problem(LOCATION_HINT.name, f"{hint!r} is not one of {', '.join(sorted(LOCATION_HINTS))}")
+            report.problem(LOCATION_HINT.name, unknown_name_problem(hint, LOCATION_HINTS, "an R2 location hint", HINT_SOURCE))
             ok = False
         if jurisdiction not in JURISDICTIONS:
             report.problem(JURISDICTION.name, f"{jurisdiction!r} is not one of {', '.join(sorted(JURISDICTIONS))}")
@@ -87,9 +88,19 @@ class CloudflareSpec(ProviderSpec):
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
         ok = True
         if region and region != REGION:
+            alias = (
+                f"R2's S3 API takes {region!r} as an alias of 'auto', but the app's STORAGE_S3_REGION is written 'auto' "
+                "(the guide's value). "
+                if region in S3_REGION_ALIASES
+                else ""
+            )
             report.problem(
                 "region",
-                f"must be 'auto' (or unset) for cloudflare, not {region!r}; place the bucket with r2LocationHint instead",
+                unknown_name_problem(
+                    region, {REGION}, "an R2 region", REGION_SOURCE,
+                    f"{alias}Set region to 'auto' or leave it unset; place the bucket with r2LocationHint "
+                    f"({', '.join(sorted(LOCATION_HINTS))}) instead.",
+                ),
             )
             ok = False
         if not ok or options is None:

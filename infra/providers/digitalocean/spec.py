@@ -10,12 +10,13 @@ from urllib.parse import urlsplit
 
 from infra.providers.access_logging import ACCESS_LOG_DAYS, ACCESS_LOGGING, parse_access_logging
 from infra.providers.credentials import credential_display_name
+from infra.providers.digitalocean.regions import SOURCE as REGIONS_SOURCE
+from infra.providers.digitalocean.regions import SPACES_REGIONS
+from infra.providers.known_names import unknown_name_problem
 from infra.providers.spec import Location, ProviderSpec, VersioningSupport, dns_bucket_name_problem
 from infra.settings.model import DEFAULT_CREDENTIAL
 from infra.settings.problems import Report
 
-_REGION = re.compile(r"^[a-z]{3}\d$")
-KNOWN_REGIONS = frozenset({"nyc3", "sfo2", "sfo3", "ams3", "sgp1", "fra1", "syd1", "blr1", "tor1", "lon1", "atl1"})
 ENDPOINT_SUFFIX = ".digitaloceanspaces.com"
 
 APP_KEY_PERMISSION = "readwrite"
@@ -76,16 +77,16 @@ class DigitalOceanSpec(ProviderSpec):
         return SpacesOptions(access_logging=logging, access_log_days=days)
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
-        if not region or not _REGION.match(region):
+        if region not in SPACES_REGIONS:
             if not region:
                 report.problem("region", "is required for digitalocean: the Spaces datacenter, e.g. nyc3")
             else:
-                report.problem("region", f"{region!r} is not a Spaces datacenter name such as nyc3 or fra1")
+                report.problem(
+                    "region", unknown_name_problem(region, SPACES_REGIONS, "a datacenter with DigitalOcean Spaces", REGIONS_SOURCE)
+                )
             if endpoint and _endpoint_region(endpoint) is None:
                 report.problem("endpoint", f"{endpoint!r} must be a regional Spaces endpoint such as {endpoint_for('nyc3')}")
             return None
-        if region not in KNOWN_REGIONS:
-            report.warn(f"region {region!r} is not a Spaces datacenter this package knows ({', '.join(sorted(KNOWN_REGIONS))})")
         expected = endpoint_for(region)
         if endpoint and endpoint.rstrip("/") != expected:
             host = (urlsplit(endpoint).hostname or "") if "://" in endpoint else ""
