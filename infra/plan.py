@@ -21,7 +21,7 @@ from infra.offline.harness import DeclaredResource, Plan, run_plan
 from infra.offline.plugin_config import credential_notes
 from infra.offline.policy_check import Verdict, analyze_plan, load_pack
 from infra.offline.policy_config import PolicyConfigError, load_policy_config
-from infra.offline.stack_files import PROJECT_ROOT, StackFileError, stack_names
+from infra.offline.stack_files import PROJECT_ROOT, StackFileError, policy_config_file, policy_config_name, stack_names
 
 MASK = "[secret]"
 
@@ -127,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         "--policy-pack-config",
         type=Path,
         metavar="FILE",
-        help="policy pack configuration (JSON), as `pulumi preview --policy-pack-config FILE` takes it",
+        help="policy pack configuration (JSON), as `pulumi preview --policy-pack-config FILE` takes it "
+        "(default: the stack's Pulumi.<stack>.policy.json, when it exists)",
     )
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -137,23 +138,29 @@ def main(argv: list[str] | None = None) -> int:
         known = ", ".join(stack_names(args.project_dir)) or "none"
         print(f"error: no stack file Pulumi.{args.stack}.yaml (stacks: {known})", file=sys.stderr)
         return 2
+    # The stack's committed policy config (Pulumi.<stack>.policy.json), unless one is given.
+    config_path = args.policy_pack_config or policy_config_file(args.stack, args.project_dir)
     policy_config = None
-    if args.policy_pack_config is not None:
+    if config_path is not None:
         try:
-            policy_config = load_policy_config(args.policy_pack_config, load_pack()[1])
+            policy_config = load_policy_config(config_path, load_pack()[1])
         except PolicyConfigError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+        for warning in policy_config.warnings:
+            print(f"warning: policy pack config {config_path}: {warning}", file=sys.stderr)
     try:
         plan = run_plan(args.stack, args.project_dir)
     except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    verdicts = analyze_plan(plan, policy_config) if plan.error is None else []
+    verdicts = analyze_plan(plan, policy_config.raw if policy_config else None) if plan.error is None else []
+    shown_config = str(config_path) if config_path is not None else None
     if args.json:
-        print(json.dumps(plan_as_dict(plan, verdicts), indent=2, sort_keys=False, default=str))
+        print(json.dumps({**plan_as_dict(plan, verdicts), "policyPackConfig": shown_config}, indent=2, sort_keys=False, default=str))
     else:
-        print("\n".join([render_text(plan), *render_verdicts(plan, verdicts)]))
+        used = f"Policy pack config: {shown_config or f'none (the pack defaults; {policy_config_name(args.stack)} would be read)'}"
+        print("\n".join([render_text(plan), *render_verdicts(plan, verdicts), used]))
     return 0 if plan.error is None and not _mandatory(verdicts) else 1
 
 
