@@ -134,15 +134,18 @@ def problems_of(policies: list[Any], reconciled: Mapping[str, PolicyEntry]) -> l
     return problems
 
 
-def warnings_of(policies: list[Any], entries: Mapping[str, PolicyEntry]) -> list[str]:
-    """What the engine accepts and the pack then never reads."""
+def warnings_of(policies: list[Any], config: Mapping[str, Any], entries: Mapping[str, PolicyEntry]) -> list[str]:
+    """What the engine accepts and the pack then never reads: names that are not policies
+    (with a level, or empty), properties a policy's schema does not name."""
     by_name = {p.name: p for p in policies}
-    warnings = []
+    warnings = [
+        f"{name!r} is not a policy of this pack{_did_you_mean(name, list(by_name))}; pulumi ignores it"
+        for name in config
+        if name not in by_name and name != ALL
+    ]
     for name, entry in entries.items():
         policy = by_name.get(name)
         if policy is None:
-            if name != ALL and entry.level is not None:
-                warnings.append(f"{name!r} is not a policy of this pack{_did_you_mean(name, list(by_name))}; pulumi ignores it")
             continue
         schema = _schema(policy)
         for key in entry.properties:
@@ -172,7 +175,7 @@ def load_policy_config(path: Path, policies: list[Any]) -> LoadedConfig:
     problems = problems_of(policies, reconciled)
     if problems:
         raise PolicyConfigError(path, problems)
-    return LoadedConfig(config or {}, reconciled, warnings_of(policies, entries))
+    return LoadedConfig(config or {}, reconciled, warnings_of(policies, config or {}, entries))
 
 
 def _decode(path: Path, data: bytes) -> Any:
