@@ -26,7 +26,7 @@ from infra.offline.plugin_config import credential_notes
 from infra.offline.policy_check import Verdict, analyze_plan, load_pack
 from infra.offline.policy_config import PolicyConfigError, load_policy_config
 from infra.offline.records import MASK
-from infra.offline.stack_files import PROJECT_ROOT, StackFileError, stack_names
+from infra.offline.stack_files import PROJECT_ROOT, StackFileError, policy_config_file, policy_config_name, stack_names
 
 
 def plan_as_dict(plan: Plan, verdicts: list[Verdict]) -> dict[str, Any]:
@@ -138,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         "--policy-pack-config",
         type=Path,
         metavar="FILE",
-        help="policy pack configuration (JSON), as `pulumi preview --policy-pack-config FILE` takes it",
+        help="policy pack configuration (JSON), as `pulumi preview --policy-pack-config FILE` takes it "
+        "(default: the stack's Pulumi.<stack>.policy.json, when it exists)",
     )
     parser.add_argument(
         "--against",
@@ -154,19 +155,24 @@ def main(argv: list[str] | None = None) -> int:
         known = ", ".join(stack_names(args.project_dir)) or "none"
         print(f"error: no stack file Pulumi.{args.stack}.yaml (stacks: {known})", file=sys.stderr)
         return 2
+    # The stack's committed policy config (Pulumi.<stack>.policy.json), unless one is given.
+    config_path = args.policy_pack_config or policy_config_file(args.stack, args.project_dir)
     policy_config = None
-    if args.policy_pack_config is not None:
+    if config_path is not None:
         try:
-            policy_config = load_policy_config(args.policy_pack_config, load_pack()[1])
+            policy_config = load_policy_config(config_path, load_pack()[1])
         except PolicyConfigError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+        for warning in policy_config.warnings:
+            print(f"warning: policy pack config {config_path}: {warning}", file=sys.stderr)
     try:
         plan = run_plan(args.stack, args.project_dir)
     except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    verdicts = analyze_plan(plan, policy_config) if plan.error is None else []
+    verdicts = analyze_plan(plan, policy_config.raw if policy_config else None) if plan.error is None else []
+    shown_config = str(config_path) if config_path is not None else None
     comparison, refusals = None, []
     if args.against is not None and plan.error is None:
         try:
@@ -176,14 +182,15 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         refusals = _judge(comparison, base, plan)
     if args.json:
-        document = plan_as_dict(plan, verdicts)
+        document = {**plan_as_dict(plan, verdicts), "policyPackConfig": shown_config}
         if comparison is not None:
             document["comparison"] = comparison_as_dict(comparison)
             document["refusals"] = refusals
             document["ok"] = document["ok"] and not refusals
         print(json.dumps(document, indent=2, sort_keys=False, default=str))
     else:
-        parts = [render_text(plan), *render_verdicts(plan, verdicts)]
+        used = f"Policy pack config: {shown_config or f'none (the pack defaults; {policy_config_name(args.stack)} would be read)'}"
+        parts = [render_text(plan), *render_verdicts(plan, verdicts), used]
         if comparison is not None:
             parts.append(render_comparison_text(comparison))
         parts += [f"error: {refusal}" for refusal in refusals]

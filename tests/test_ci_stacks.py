@@ -103,7 +103,17 @@ def test_a_new_stack_file_lands_in_every_matrix_without_editing_a_workflow(tmp_p
         "region": "us-east-1",
         "environment": "qa",
         "preview_environment": "qa-preview",
+        "policy_config": "",
     }
+
+
+def test_a_stacks_policy_config_is_in_its_matrix_entry_and_a_change_to_it_previews_that_stack(tmp_path: Path) -> None:
+    root = project(tmp_path, {"prod": AWS, "qa": {**AWS, "bucketName": "raptscallions-qa"}})
+    (root / "Pulumi.qa.policy.json").write_text('{"storage-lifecycle-soft-delete": {"maxDays": 45}}')
+    out = matrix.outputs(root, changed_files=["Pulumi.qa.policy.json"])
+    assert {e["stack"]: e["policy_config"] for e in json.loads(out["all"])} == {"qa": "Pulumi.qa.policy.json", "prod": ""}
+    assert [e["stack"] for e in json.loads(out["changed"])] == ["qa"]
+    assert json.loads(out["nonprod"])[0]["policy_config"] == "Pulumi.qa.policy.json"
 
 
 @pytest.mark.parametrize("bad", ["Staging", "qa_1", "x-preview", "-x"])
@@ -171,6 +181,8 @@ def test_names_lists_every_stack_file_even_with_bad_settings(tmp_path: Path) -> 
         ([".github/workflows/preview.yml"], ["prod", "staging"]),
         ([".github/workflows/checks.yml"], []),
         (["infrastructure.md", "Pulumi.other.yaml"], []),
+        (["Pulumi.staging.policy.json"], ["staging"]),  # added, changed or deleted: the stack's own
+        (["Pulumi.other.policy.json", "Pulumi.staging.policy.yaml"], []),
         (["", "  "], []),
     ],
 )

@@ -49,35 +49,48 @@ def test_a_config_sets_levels_and_per_environment_properties(tmp_path: Path) -> 
     assert "[mandatory] storage-lifecycle-soft-delete" in result.stdout
 
 
-BAD_FILES: list[tuple[str, object, str]] = [
+ENGINE_REFUSES: list[tuple[str, object, str]] = [
+    # pulumi/pulumi pkg/resource/analyzer/config.go (parsePolicyPackConfig, validatePolicyPackConfig)
+    # and its config_test.go (TestParsePolicyPackConfigFail), sdk/go/common/resource/plugin/analyzer_plugin.go
+    # (Configure: every entry needs a valid level).
     ("missing", None, "no such file"),
     ("directory", "DIR", "is a directory"),
     ("not utf-8", b"\xff\xfe{", "not UTF-8"),
     ("malformed", b'{"storage-tags": ', "not valid JSON"),
     ("trailing comma", b'{"storage-tags": "advisory",}', "not valid JSON"),
+    ("NaN", b'{"storage-lifecycle-soft-delete": {"maxDays": NaN}}', "NaN is not a JSON number"),
+    ("beyond float64", b'{"storage-lifecycle-soft-delete": {"maxDays": 1e400}}', "beyond a 64-bit float"),
     ("a list", [], "must be a JSON object"),
     ("a string", "mandatory", "must be a JSON object"),
     ("deeply nested", b"[" * 100000, "nested too deeply"),
-    ("unknown policy", {"storage-cors-origin": {}}, "did you mean 'storage-cors-origins'"),
+    ("unknown policy with properties", {"storage-cors-origin": {"allowedOriginPattern": "x"}}, "did you mean 'storage-cors-origins'"),
+    ("all without a level", {"all": {"maxDays": 7}}, "all: needs a level"),
     ("bad level", {"storage-tags": "loud"}, "storage-tags: level 'loud'"),
-    ("bad enforcementLevel", {"storage-tags": {"enforcementLevel": "remediate"}}, "storage-tags.enforcementLevel"),
+    ("empty level", {"storage-tags": ""}, "storage-tags: level ''"),
+    ("bad enforcementLevel", {"storage-tags": {"enforcementLevel": "loud"}}, "storage-tags.enforcementLevel"),
+    ("enforcementLevel not a string", {"storage-tags": {"enforcementLevel": 1}}, "storage-tags.enforcementLevel: 1"),
     ("entry a number", {"storage-tags": 3}, "storage-tags: must be a level"),
-    ("unknown property", {"storage-lifecycle-soft-delete": {"maxDay": 7}}, "unknown property 'maxDay'"),
-    ("string days", {"storage-lifecycle-soft-delete": {"maxDays": "7"}}, "maxDays: must be a JSON integer"),
-    ("boolean days", {"storage-lifecycle-soft-delete": {"maxDays": True}}, "maxDays: must be a JSON integer"),
-    ("zero days", {"storage-lifecycle-abort-multipart": {"maxDays": 0}}, "maxDays: must be at least 1"),
-    ("bad regex", {"storage-cors-origins": {"allowedOriginPattern": "^(https"}}, "not a valid regular expression"),
-    ("env not object", {"storage-cors-origins": {"environments": {"dev": "x"}}}, "environments.dev: must be an object"),
+    ("entry null", {"storage-tags": None}, "storage-tags: must be a level"),
+    ("string days", {"storage-lifecycle-soft-delete": {"maxDays": "7"}}, "maxDays: '7' is not of type 'integer'"),
+    ("boolean days", {"storage-lifecycle-soft-delete": {"maxDays": True}}, "maxDays: True is not of type 'integer'"),
+    ("fractional days", {"storage-lifecycle-soft-delete": {"maxDays": 7.5}}, "maxDays: 7.5 is not of type 'integer'"),
+    ("zero days", {"storage-lifecycle-abort-multipart": {"maxDays": 0}}, "maxDays: 0 is less than the minimum of 1"),
+    ("env not object", {"storage-cors-origins": {"environments": {"dev": "x"}}}, "environments.dev: 'x' is not of type 'object'"),
     (
         "bad env override",
         {"storage-lifecycle-soft-delete": {"environments": {"dev": {"maxDays": -1}}}},
-        "storage-lifecycle-soft-delete.environments.dev.maxDays: must be at least 1",
+        "storage-lifecycle-soft-delete.environments.dev.maxDays: -1 is less than the minimum of 1",
+    ),
+    (
+        "misspelt env override",
+        {"storage-lifecycle-soft-delete": {"environments": {"dev": {"maxDay": 7}}}},
+        "storage-lifecycle-soft-delete.environments.dev: Additional properties are not allowed ('maxDay' was unexpected)",
     ),
 ]
 
 
-@pytest.mark.parametrize(("content", "expected"), [(c, e) for _, c, e in BAD_FILES], ids=[n for n, _, _ in BAD_FILES])
-def test_an_unusable_file_is_one_clean_error_with_exit_2(
+@pytest.mark.parametrize(("content", "expected"), [(c, e) for _, c, e in ENGINE_REFUSES], ids=[n for n, _, _ in ENGINE_REFUSES])
+def test_what_the_engine_refuses_is_one_clean_error_with_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: object, expected: str
 ) -> None:
     path = tmp_path / "policy-config.json"
@@ -93,11 +106,82 @@ def test_an_unusable_file_is_one_clean_error_with_exit_2(
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+ENGINE_ACCEPTS: list[tuple[str, bytes, str | None]] = [
+    # (file, the warning printed for what the engine accepts and then ignores, or None)
+    ("empty file", b"", None),  # parsePolicyPackConfig: "Gracefully allow empty content."
+    ("blank file", b" \n\t\n", None),
+    ("null", b"null", None),  # json.Unmarshal of null into a map leaves it empty
+    ("all", b'{"all": "advisory"}', None),
+    ("all as an object", b'{"all": {"enforcementLevel": "disabled"}}', None),
+    ("remediate", b'{"storage-tags": "remediate", "storage-versioning": {"enforcementLevel": "remediate"}}', None),
+    ("empty entry", b'{"storage-tags": {}}', None),  # "Don't bother including empty configs."
+    ("integral float", b'{"storage-lifecycle-soft-delete": {"maxDays": 45.0}}', None),  # gojsonschema: an integer
+    ("duplicate key, last wins", b'{"storage-tags": "loud", "storage-tags": "advisory"}', None),
+    ("unknown policy with a level", b'{"storage-tag": "advisory"}', "'storage-tag' is not a policy of this pack (did you mean 'storage-tags'?)"),
+    ("unknown empty policy", b'{"storage-tag": {}}', "'storage-tag' is not a policy of this pack"),
+    ("unknown property", b'{"storage-lifecycle-soft-delete": {"maxDay": 7}}', "storage-lifecycle-soft-delete: unknown property 'maxDay'"),
+]
+
+
+@pytest.mark.parametrize(("content", "warning"), [(c, w) for _, c, w in ENGINE_ACCEPTS], ids=[n for n, _, _ in ENGINE_ACCEPTS])
+def test_what_the_engine_accepts_is_accepted_and_what_it_ignores_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, warning: str | None
+) -> None:
+    path = tmp_path / "policy-config.json"
+    path.write_bytes(content)
+    assert main(["--stack", "prod", "--policy-pack-config", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert f"Policy pack config: {path}" in out
+    if warning is None:
+        assert err == ""
+    else:
+        assert err.startswith(f"warning: policy pack config {path}: ") and warning in err and "pulumi" in err
+
+
 def test_every_problem_in_the_file_is_listed_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(tmp_path, {"storage-tag": "advisory", "storage-tags": "loud", "storage-lifecycle-soft-delete": {"maxDays": 0}})
+    path = write(tmp_path, {"storage-tag": {"x": 1}, "storage-lifecycle-abort-multipart": {"maxDays": "7"}, "storage-lifecycle-soft-delete": {"maxDays": 0}})
     assert main(["--stack", "prod", "--policy-pack-config", str(path)]) == 2
     err = capsys.readouterr().err
-    assert all(part in err for part in ("'storage-tag' is not a policy", "level 'loud'", "maxDays: must be at least 1"))
+    assert all(part in err for part in ("'storage-tag' is not a policy", "'7' is not of type", "0 is less than the minimum of 1")), err
+
+
+BROKEN = {**UNPROTECTED_PROD, "raptscallions-storage:softDeleteDays": 45}
+"""An unprotected production stack keeping soft-deleted files 45 days: two mandatory refusals."""
+
+
+def levels(tmp_path: Path, config: object) -> tuple[int, set[tuple[str, str]]]:
+    project = copy_project(tmp_path, BROKEN)
+    result = run_plan_cli("--stack", "broken", "--json", "--project-dir", str(project), "--policy-pack-config", str(write(tmp_path, config)))
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, {(v["policy"], v["level"]) for v in json.loads(result.stdout)["policyVerdicts"]}
+
+
+def test_all_sets_every_level_and_a_named_policy_overrides_it(tmp_path: Path) -> None:
+    """applyConfig: `all`'s level first, then each policy's own entry (config.go; config_test.go
+    "Specified config enforcement level used even if 'all' is present")."""
+    assert levels(tmp_path, {"all": "disabled"}) == (0, set())
+    code, found = levels(tmp_path, {"all": "advisory"})
+    assert code == 0 and found >= {("storage-bucket-protected", "advisory"), ("storage-lifecycle-soft-delete", "advisory")}
+    code, found = levels(tmp_path, {"all": "disabled", "storage-bucket-protected": {"enforcementLevel": "mandatory"}})
+    assert code == 1 and {p for p, _ in found} == {"storage-bucket-protected"} and {lv for _, lv in found} == {"mandatory"}
+
+
+def test_remediate_refuses_like_mandatory_for_a_pack_without_remediations(tmp_path: Path) -> None:
+    """pulumi_policy `_PolicyAnalyzerServicer.AnalyzeStack`: "Stack policies cannot be remediated,
+    so treat the level as mandatory"; our policies are all stack policies without a remediation."""
+    code, found = levels(tmp_path, {"all": "advisory", "storage-lifecycle-soft-delete": "remediate"})
+    assert code == 1 and ("storage-lifecycle-soft-delete", "mandatory") in found
+    assert {lv for p, lv in found if p != "storage-lifecycle-soft-delete"} == {"advisory"}
+
+
+def test_an_invalid_origin_pattern_is_the_packs_refusal_naming_the_knob(tmp_path: Path) -> None:
+    """The engine checks only that allowedOriginPattern is a string; the pack then refuses the
+    stack (no crash of the analyzer), naming the property and the stack's config file."""
+    result = run_plan_cli("--stack", "prod", "--policy-pack-config", str(write(tmp_path, {"storage-cors-origins": {"allowedOriginPattern": "^(https"}})))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "[mandatory] storage-cors-origins" in result.stdout
+    assert "not a valid regular expression" in result.stdout
+    assert "set 'allowedOriginPattern' of policy storage-cors-origins in Pulumi.prod.policy.json" in result.stdout
 
 
 def readme_example_config() -> str:
@@ -113,7 +197,8 @@ def test_the_readmes_example_config_is_accepted(tmp_path: Path) -> None:
     from infra.offline.policy_check import load_pack
     from infra.offline.policy_config import load_policy_config
 
-    assert load_policy_config(path, load_pack()[1]) == json.loads(example)
+    loaded = load_policy_config(path, load_pack()[1])
+    assert loaded.raw == json.loads(example) and loaded.warnings == []
 
 
 CLEAN_RUNS = 3

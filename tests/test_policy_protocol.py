@@ -108,6 +108,23 @@ def test_configure_changes_limits_and_levels_over_the_wire(analyzer: analyzer_pb
         analyzer.Configure(configure_request({}))
 
 
+def test_the_pack_over_the_wire_names_the_knob_and_the_stacks_config_file(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:
+    """What `pulumi preview --policy-pack policies` prints for the 45-day example: the property
+    that could lift the refusal and the stack's policy config file; with `maxDays` 45 in it (as
+    the engine reconciles it with the defaults), nothing."""
+    plan = run_plan("prod", config_overrides={"softDeleteDays": "45"})
+    analyzer.Configure(configure_request({}))  # no --policy-pack-config: the engine still sends the defaults
+    [verdict] = over_grpc(analyzer, plan)
+    assert (verdict.policy, verdict.level) == ("storage-lifecycle-soft-delete", "mandatory")
+    assert "set 'maxDays' of policy storage-lifecycle-soft-delete in Pulumi.prod.policy.json" in verdict.message
+    assert "'environments.prod.maxDays'" in verdict.message
+    analyzer.Configure(configure_request({"all": "mandatory", "storage-lifecycle-soft-delete": {"maxDays": 45}}))
+    try:
+        assert over_grpc(analyzer, plan) == []
+    finally:
+        analyzer.Configure(configure_request({}))
+
+
 def test_b2_dynamic_resources_are_judged_over_the_wire_as_in_process(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:
     """The pack recognises the package's B2 dynamic resources by their type token over gRPC too."""
     from tests.conftest import shipped_plan

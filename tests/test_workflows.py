@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import re
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from infra.ci.stacks import PROGRAM_PATHS, discover
-from infra.offline.stack_files import PROJECT_ROOT, stack_names
+from infra.offline.stack_files import PROJECT_ROOT, policy_config_name, stack_names
 from infra.providers import registry
 from infra.validate.cli import build_parser
 from tests.workflow_support import (
@@ -30,6 +31,7 @@ from tests.workflow_support import (
     load,
     pulumi_jobs,
     pulumi_step,
+    pulumi_cli_args,
     uses,
 )
 
@@ -315,6 +317,38 @@ def test_checks_plan_every_stack_file(tmp_path: Path) -> None:
         assert f"### Offline plan `{stack}`: {verdict}\n\n```text\nplan of {stack}\n```" in text
 
 
+def test_every_policy_pack_run_passes_the_stacks_policy_config(tmp_path: Path) -> None:
+    """Each `pulumi` step that runs the pack gets `--policy-pack-config Pulumi.<stack>.policy.json`
+    for a stack that has one and no such flag for one that has none (the action's own argument
+    handling, tests/workflow_support.py:pulumi_cli_args); drift runs no pack. The offline plan in
+    checks.yml leaves the choice to `infra.plan --stack`, which reads the same file."""
+    root = tmp_path
+    for name in ("Pulumi.yaml", "requirements.txt"):
+        shutil.copy(PROJECT_ROOT / name, root / name)
+    for stack in ("prod", "staging"):
+        shutil.copy(PROJECT_ROOT / f"Pulumi.{stack}.yaml", root / f"Pulumi.{stack}.yaml")
+    (root / "Pulumi.staging.policy.json").write_text('{"storage-tags": "mandatory"}')
+    with_pack = 0
+    for name, workflow in WORKFLOWS.items():
+        for job_name, job in pulumi_jobs(workflow).items():
+            step = pulumi_step(job)
+            if "policyPacks" not in step["with"]:
+                assert "policyPackConfigs" not in step["with"] and name == "drift.yml", f"{name}:{job_name}"
+                continue
+            with_pack += 1
+            assert step["with"]["policyPackConfigs"] == "${{ matrix.policy_config }}", f"{name}:{job_name}"
+            for entry in evaluate_matrix(workflow, job_name, ["infra/program.py"], project_dir=root):
+                args = pulumi_cli_args(step, entry)
+                config = ["--policy-pack-config", f"Pulumi.{entry['stack']}.policy.json"] if entry["stack"] == "staging" else []
+                assert args[args.index("--policy-pack"):][:2 + len(config)] == ["--policy-pack", "policies", *config], args
+                assert args.count("--policy-pack-config") == len(config) // 2, f"{name}:{job_name}: {args}"
+    assert with_pack == 3  # preview, deploy nonprod, deploy prod
+    [step] = [s for s in WORKFLOWS["checks.yml"]["jobs"]["checks"]["steps"] if "infra.plan" in s.get("run", "")]
+    [plan] = [line.strip() for line in step["run"].splitlines() if "-m infra.plan" in line]
+    command = shlex.split(plan.removeprefix("if ").split(">", 1)[0])
+    assert command == [".venv/bin/python", "-m", "infra.plan", "--stack", "$stack"], "no override of the stack's own config"
+
+
 # --- Deploy order, environments, concurrency -------------------------------------------
 
 
@@ -323,7 +357,8 @@ def test_deploy_runs_on_merge_to_main_for_every_program_or_stack_change() -> Non
     push = deploy["on"]["push"]
     assert push["branches"] == ["main"]
     paths = set(push["paths"])
-    assert "Pulumi.*.yaml" in paths and ".github/workflows/deploy.yml" in paths
+    assert {"Pulumi.*.yaml", "Pulumi.*.policy.json", ".github/workflows/deploy.yml"} <= paths
+    assert fnmatch.fnmatch(policy_config_name("prod"), "Pulumi.*.policy.json")
     for path in PROGRAM_PATHS:
         assert (f"{path}**" if path.endswith("/") else path) in paths, path
     assert deploy["jobs"]["discover"]["if"] == "github.ref == 'refs/heads/main'"

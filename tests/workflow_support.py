@@ -95,3 +95,33 @@ def expressions(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in expressions(v)]
     return [value] if isinstance(value, str) else []
+
+
+_MATRIX_VALUE = re.compile(r"^\$\{\{\s*matrix\.([\w-]+)\s*\}\}$")
+
+
+def _input(step: dict[str, Any], name: str, entry: dict[str, str]) -> str:
+    """A `with:` input as the action receives it: a matrix expression resolved, booleans as text."""
+    value = step["with"].get(name, "")
+    if isinstance(value, bool):
+        return str(value).lower()
+    match = _MATRIX_VALUE.match(str(value))
+    return entry[match.group(1)] if match else str(value)
+
+
+def _parse_array(text: str) -> list[str]:
+    """pulumi/actions `src/libs/utils.ts` `parseArray`: lines and commas, trimmed, empty ones
+    dropped; "" is no value at all."""
+    return [part.strip() for line in re.split(r"\r?\n", text) for part in line.split(",") if part]
+
+
+def pulumi_cli_args(step: dict[str, Any], entry: dict[str, str]) -> list[str]:
+    """The `pulumi <command>` arguments the pinned pulumi/actions step runs for one matrix entry:
+    inputs `policyPacks` / `policyPackConfigs` (`src/config.ts`) become one `--policy-pack` /
+    `--policy-pack-config` each (Automation API, sdk/nodejs/automation/stack.ts)."""
+    args = [_input(step, "command", entry), "--stack", _input(step, "stack-name", entry)]
+    for pack in _parse_array(_input(step, "policyPacks", entry)):
+        args += ["--policy-pack", pack]
+    for config in _parse_array(_input(step, "policyPackConfigs", entry)):
+        args += ["--policy-pack-config", config]
+    return args

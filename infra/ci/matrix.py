@@ -7,8 +7,8 @@ Prints `key=value` lines for `$GITHUB_OUTPUT`:
 - `changed` (with `--changed-files FILE`): the stacks the listed paths touch (previews);
 - `pulumi_version`: the CLI version to install (the SDK pin).
 
-Each matrix is a JSON list of objects with `stack`, `provider`, `region`, `environment`
-and `preview_environment`. `--names` prints only the stack names, one a line, without
+Each matrix is a JSON list of objects with `stack`, `provider`, `region`, `environment`,
+`preview_environment` and `policy_config` (the stack's `Pulumi.<stack>.policy.json`, or ""). `--names` prints only the stack names, one a line, without
 reading settings (the offline-plan step reports bad settings itself). A stack file the
 pipeline cannot use exits 1 with the reason and no traceback.
 """

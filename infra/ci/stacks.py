@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from infra import PROJECT
-from infra.offline.stack_files import PROJECT_ROOT, StackFileError, stack_config, stack_names
+from infra.offline.stack_files import PROJECT_ROOT, StackFileError, policy_config_file, policy_config_name, stack_config, stack_names
 from infra.settings.parse import load_settings
 from infra.settings.problems import SettingsError
 
@@ -40,6 +40,10 @@ class StackTarget:
     provider: str
     region: str
     production: bool
+    policy_config: str = ""
+    """The stack's committed policy config (`Pulumi.<stack>.policy.json`, relative to the project
+    root) or "" without one: the workflows pass it as `policyPackConfigs`, which pulumi/actions
+    turns into `--policy-pack-config` (and "" into no flag: the pack's defaults)."""
 
     @property
     def environment(self) -> str:
@@ -58,6 +62,7 @@ class StackTarget:
             "region": self.region,
             "environment": self.environment,
             "preview_environment": self.preview_environment,
+            "policy_config": self.policy_config,
         }
 
 
@@ -91,7 +96,8 @@ def discover(project_dir: Path = PROJECT_ROOT) -> list[StackTarget]:
         except (StackFileError, SettingsError) as error:
             problems.append(str(error))
             continue
-        targets.append(StackTarget(name, settings.provider, settings.region, settings.is_production))
+        policy_config = policy_config_name(name) if policy_config_file(name, project_dir) else ""
+        targets.append(StackTarget(name, settings.provider, settings.region, settings.is_production, policy_config))
     if problems:
         raise DiscoveryError("\n".join(problems))
     return deploy_order(targets)
@@ -103,10 +109,11 @@ def deploy_order(targets: Iterable[StackTarget]) -> list[StackTarget]:
 
 
 def affected(targets: Iterable[StackTarget], changed_files: Iterable[str]) -> list[StackTarget]:
-    """The stacks a change touches: their own stack file, or anything the program is built from."""
+    """The stacks a change touches: their own stack file or policy config (added, changed or
+    deleted), or anything the program is built from."""
     changed = {path.strip() for path in changed_files if path.strip()}
     everything = PREVIEW_WORKFLOW in changed or any(touches_program(path) for path in changed)
-    return [t for t in targets if everything or f"Pulumi.{t.stack}.yaml" in changed]
+    return [t for t in targets if everything or {f"Pulumi.{t.stack}.yaml", policy_config_name(t.stack)} & changed]
 
 
 def touches_program(path: str) -> bool:

@@ -10,6 +10,7 @@ diagnostics.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 
 from infra.offline.harness import DeclaredResource, Plan
+from infra.offline.policy_config import parse_entries, problems_of, reconcile
 from infra.offline.stack_files import PROJECT_ROOT
 
 POLICIES_DIR = PROJECT_ROOT / "policies"
@@ -94,40 +96,41 @@ def load_pack() -> tuple[str, list[Any]]:
     return PACK_NAME, POLICIES
 
 
-def configure_request(config: dict[str, Any]) -> analyzer_pb2.ConfigureAnalyzerRequest:
-    """What the engine sends for `--policy-pack-config`: every policy, with its level and properties.
-
-    A policy's entry is either a level name ("advisory", "mandatory", "disabled") or an
-    object of properties with an optional "enforcementLevel"; policies the file leaves out
-    keep their own level.
-    """
-    _, policies = load_pack()
+def configure_request(config: Mapping[str, Any]) -> analyzer_pb2.ConfigureAnalyzerRequest:
+    """What the engine sends the pack for a `--policy-pack-config` file's JSON `config`
+    (`{}`: no file): every policy's level and properties after `ReconcilePolicyPackConfig`,
+    plus every other entry of the file (`all`, names the pack ignores), as `Configure` sends
+    them (see infra.offline.policy_config for the sources)."""
+    policies = load_pack()[1]
+    entries, problems = parse_entries(dict(config))
+    reconciled = reconcile(policies, entries)
+    problems = problems or problems_of(policies, reconciled)
+    if problems:  # the engine stops before the pack runs
+        raise ValueError("; ".join(problems))
     request = analyzer_pb2.ConfigureAnalyzerRequest()
-    for policy in policies:
-        entry = config.get(policy.name, {})
-        properties = {} if isinstance(entry, str) else {k: v for k, v in entry.items() if k != "enforcementLevel"}
-        level = entry if isinstance(entry, str) else entry.get("enforcementLevel", policy.enforcement_level.value)
-        request.policyConfig[policy.name].CopyFrom(
+    for name, entry in reconciled.items():
+        request.policyConfig[name].CopyFrom(
             analyzer_pb2.PolicyConfig(
-                enforcementLevel=LEVEL_VALUES[level], properties=json_format.ParseDict(properties, struct_pb2.Struct())
+                enforcementLevel=LEVEL_VALUES[str(entry.level)],
+                properties=json_format.ParseDict(entry.properties, struct_pb2.Struct()),
             )
         )
     return request
 
 
-def in_process_analyzer(config: dict[str, Any] | None = None) -> Any:
+def in_process_analyzer(config: Mapping[str, Any] | None = None) -> Any:
     """The pack's analyzer servicer, built as `policies/__main__.py` builds it, without a server,
-    and configured the way the engine configures it."""
+    and configured the way the engine configures it: always, with the pack's defaults when
+    there is no config file."""
     from pulumi_policy.policy import EnforcementLevel, _PolicyAnalyzerServicer
 
     name, policies = load_pack()
     analyzer = _PolicyAnalyzerServicer(name, "0.1.0", policies, EnforcementLevel.ADVISORY)
-    if config:
-        analyzer.Configure(configure_request(config), None)
+    analyzer.Configure(configure_request(config or {}), None)
     return analyzer
 
 
-def analyze_plan(plan: Plan, config: dict[str, Any] | None = None) -> list[Verdict]:
+def analyze_plan(plan: Plan, config: Mapping[str, Any] | None = None) -> list[Verdict]:
     """Every diagnostic the pack reports for `plan` (empty for a compliant stack)."""
     analyzer = in_process_analyzer(config)
     responses = [analyzer.Analyze(request, None) for request in analyze_requests(plan)]

@@ -27,6 +27,23 @@ def stack_names(project_dir: Path = PROJECT_ROOT) -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
 
 
+POLICY_CONFIG_FILE = "Pulumi.{stack}.policy.json"
+"""A stack's policy pack configuration, next to its stack file: optional (absent: the pack's
+defaults), committed, and passed by every entry point (`make plan`, `python -m infra.plan`,
+the preview and deploy workflows as `--policy-pack-config`)."""
+
+
+def policy_config_name(stack: str) -> str:
+    """The stack's policy config file name, relative to the project root."""
+    return POLICY_CONFIG_FILE.format(stack=stack)
+
+
+def policy_config_file(stack: str, project_dir: Path = PROJECT_ROOT) -> Path | None:
+    """The stack's committed policy config, or None when it has none (the pack's defaults)."""
+    path = project_dir / policy_config_name(stack)
+    return path if path.exists() or path.is_symlink() else None  # a broken link is reported by the reader
+
+
 def load_yaml(path: Path) -> dict[str, Any]:
     """A YAML mapping from `path`, decoded as Pulumi decodes it; StackFileError otherwise."""
     try:

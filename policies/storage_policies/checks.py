@@ -21,6 +21,10 @@ NAMED_HEADERS_FIX = (
 def cors_origin_findings(view: CorsView, production: bool, pattern: str) -> list[Finding]:
     """The guide's origin rule (`origin_problem`, the one settings use too), then the
     team's optional `allowedOriginPattern` on top."""
+    try:
+        re.compile(pattern)
+    except re.error as error:  # the engine checks only that it is a string
+        return [Finding(view.urn, f"the allowed origin pattern {pattern!r} is not a valid regular expression ({error}).")]
     findings = []
     for rule in view.rules:
         for origin in rule.origins:

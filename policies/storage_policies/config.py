@@ -1,7 +1,8 @@
 """Policy configuration: day limits and the origin pattern, optionally per environment.
 
-Teams pass it with `pulumi preview --policy-pack policies --policy-pack-config <file>.json`,
-e.g. `{"storage-lifecycle-soft-delete": {"maxDays": 30, "environments": {"dev": {"maxDays": 7}}}}`.
+Each stack's is `Pulumi.<stack>.policy.json` (infra.offline.stack_files.POLICY_CONFIG_FILE),
+passed as `pulumi preview --policy-pack policies --policy-pack-config Pulumi.<stack>.policy.json`,
+e.g. `{"storage-lifecycle-soft-delete": {"maxDays": 45, "environments": {"dev": {"maxDays": 7}}}}`.
 Defaults are the guide's numbers from `infra.guide.lifecycle`.
 """
 
@@ -12,29 +13,35 @@ from typing import Any
 
 from pulumi_policy import PolicyConfigSchema
 
-ENVIRONMENTS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "Per-environment overrides: environment name -> the same settings.",
-    "additionalProperties": {"type": "object"},
-    "default": {},
-}
+from infra.offline.stack_files import policy_config_name
+from storage_policies.views import Finding, stack_of
+
+def with_environments(properties: dict[str, Any]) -> PolicyConfigSchema:
+    """`properties`, plus `environments`: environment name -> the same properties.
+
+    The engine validates a policy's config against this schema (pulumi/pulumi
+    `pkg/resource/analyzer/config.go`, `validatePolicyPackConfig`) but never rejects a property
+    the schema does not name at the top level; inside `environments` the schema itself can, so a
+    misspelt or out-of-range override stops `pulumi preview` as it stops the offline plan.
+    """
+    environments = {
+        "type": "object",
+        "description": "Per-environment overrides: environment name -> the same settings.",
+        "additionalProperties": {"type": "object", "properties": dict(properties), "additionalProperties": False},
+        "default": {},
+    }
+    return PolicyConfigSchema(properties={**properties, "environments": environments})
 
 
 def days_schema(default: int, what: str) -> PolicyConfigSchema:
-    return PolicyConfigSchema(
-        properties={
-            "maxDays": {"type": "integer", "minimum": 1, "default": default, "description": f"Most days {what}."},
-            "environments": ENVIRONMENTS_SCHEMA,
-        }
+    return with_environments(
+        {"maxDays": {"type": "integer", "minimum": 1, "default": default, "description": f"Most days {what}."}}
     )
 
 
 def max_age_schema(default: int) -> PolicyConfigSchema:
-    return PolicyConfigSchema(
-        properties={
-            "maxAgeDays": {"type": "integer", "minimum": 1, "default": default, "description": "Most days an app credential is used."},
-            "environments": ENVIRONMENTS_SCHEMA,
-        }
+    return with_environments(
+        {"maxAgeDays": {"type": "integer", "minimum": 1, "default": default, "description": "Most days an app credential is used."}}
     )
 
 
@@ -44,15 +51,14 @@ every environment, plus http://localhost outside prod. A team narrows it per env
 
 
 def origin_schema() -> PolicyConfigSchema:
-    return PolicyConfigSchema(
-        properties={
+    return with_environments(
+        {
             "allowedOriginPattern": {
                 "type": "string",
                 "default": DEFAULT_ORIGIN_PATTERN,
                 "description": "Regular expression every CORS origin must also match, on top of the guide's rule "
                 "(empty: the guide's rule alone).",
-            },
-            "environments": ENVIRONMENTS_SCHEMA,
+            }
         }
     )
 
@@ -65,3 +71,15 @@ def setting(config: Mapping[str, Any] | None, environment: str, name: str, defau
     if isinstance(value, float) and value.is_integer():
         return int(value)  # numbers arrive over the wire as floats
     return value
+
+
+def with_knob(finding: Finding, policy: str, name: str, environment: str) -> Finding:
+    """`finding`, naming the config property that could lift it and the stack's config file, so
+    a refusal a team may deliberately relax says where (the message `pulumi preview` and the
+    offline plan print)."""
+    where = policy_config_name(stack_of(finding.urn) or "<stack>")
+    return Finding(
+        finding.urn,
+        f"{finding.message} If the team allows it, set {name!r} of policy {policy} in {where} "
+        f"(the stack's policy pack config; 'environments.{environment or '<environment>'}.{name}' there for one environment).",
+    )
