@@ -127,6 +127,7 @@ def test_every_canonical_https_origin_is_allowed_and_is_its_own_serialization(or
 
 @given(canonical, st.sampled_from(HIDDEN), st.data())
 @example("https://app.example.com", "\t", None)
+@example("https://ab.9f.example", "%", None)  # '%9f' is not UTF-8: the percent-decoding must refuse, not raise
 def test_a_hidden_character_anywhere_is_refused(origin: str, hidden: str, data: Any) -> None:
     """Checked on the raw text: urlsplit would silently drop a tab or newline."""
     position = data.draw(st.integers(0, len(origin))) if data is not None else 11

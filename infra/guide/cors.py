@@ -101,7 +101,10 @@ def _ipv6(text: str) -> str | None:
 
 def _domain(text: str) -> str | None:
     """The host as a browser serializes it, or None where the browser would refuse it."""
-    host = unquote(text, errors="strict") if "%" in text else text
+    try:  # WHATWG: percent-decoded bytes that are not UTF-8 decode to U+FFFD, a forbidden host code point
+        host = unquote(text, errors="strict") if "%" in text else text
+    except UnicodeDecodeError:
+        return None
     if not host:
         return None
     try:
