@@ -137,7 +137,7 @@ class ProviderSpec(ABC):
         return getattr(importlib.import_module(module_name), class_name)
 
 
-_DNS_BUCKET = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
+_DNS_BUCKET = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]")
 
 
 def dns_bucket_name_problem(name: str, low: int, high: int, allow_dots: bool = False) -> str | None:
@@ -146,6 +146,6 @@ def dns_bucket_name_problem(name: str, low: int, high: int, allow_dots: bool = F
     if not low <= len(name) <= high:
         return f"must be {low}-{high} characters long ({len(name)} given); use {allowed}"
     body = name.replace(".", "-") if allow_dots else name
-    if not _DNS_BUCKET.match(body):
+    if not _DNS_BUCKET.fullmatch(body):
         return f"may contain only {allowed}, and must start and end with a letter or digit"
     return None

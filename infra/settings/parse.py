@@ -23,7 +23,7 @@ from infra.settings.problems import Report, SettingsError
 from infra.settings.rotation import parse_credentials
 from infra.settings.values import ValueProblem, convert
 
-_ENVIRONMENT = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+_ENVIRONMENT = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
 MAX_SIGNED_URL_SECONDS = 604800
 """SigV4 presigned URLs cannot outlive seven days."""
 MAX_OBJECT_BYTES = 5 * 1024**4
@@ -118,7 +118,7 @@ def _ignored_plugin_keys(spec: ProviderSpec, plugin_keys: Iterable[str], stack: 
 
 def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report: Report) -> Settings | None:
     environment = values[k.ENVIRONMENT.name] or stack
-    if not _ENVIRONMENT.match(environment):
+    if not _ENVIRONMENT.fullmatch(environment):
         report.problem(k.ENVIRONMENT.name, f"{environment!r} must be lowercase letters, digits and hyphens (at most 32)")
     production = environment in ("prod", "production")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from infra.settings.keys import SettingKey
 
-_INTEGER = re.compile(r"^[+-]?\d{1,19}$")
+_INTEGER = re.compile(r"[+-]?\d{1,19}")
 
 
 class ValueProblem(Exception):
@@ -43,7 +43,7 @@ def _integer(raw: Any) -> int:
         return raw
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
-    if isinstance(raw, str) and _INTEGER.match(raw.strip()):
+    if isinstance(raw, str) and _INTEGER.fullmatch(raw.strip()):
         return int(raw.strip())
     raise ValueProblem(f"must be a whole number, not {_describe(raw)}")
 

@@ -45,8 +45,8 @@ REPLICA_REGION = SettingKey(
     providers=frozenset({"aws"}),
 )
 
-_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
-_KMS_ARN = re.compile(r"^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key|alias)/[A-Za-z0-9/_+=,.@-]+$")
+_REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}")
+_KMS_ARN = re.compile(r"arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key|alias)/[A-Za-z0-9/_+=,.@-]+")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 IAM_USER_NAME_LIMIT = 64
@@ -152,7 +152,7 @@ class AwsSpec(ProviderSpec):
 
     def parse_options(self, values: Mapping[str, Any], report: Report) -> AwsOptions:
         arn = values.get(KMS_KEY_ARN.name) or ""
-        match = _KMS_ARN.match(arn) if arn else None
+        match = _KMS_ARN.fullmatch(arn) if arn else None
         if arn and not match:
             report.problem(
                 KMS_KEY_ARN.name,
@@ -166,7 +166,7 @@ class AwsSpec(ProviderSpec):
             )
         logging, days = parse_access_logging(values, report)
         replica = values.get(REPLICA_REGION.name) or ""
-        if replica and not _REGION.match(replica):
+        if replica and not _REGION.fullmatch(replica):
             report.problem(REPLICA_REGION.name, f"{replica!r} is not an AWS region name such as us-west-2; leave it empty for no replica")
         elif replica and arn:
             report.problem(
@@ -198,11 +198,11 @@ class AwsSpec(ProviderSpec):
                 "(not from aws:region or AWS_REGION), and the AWS plugin refuses to start without one",
             )
             return None
-        if not _REGION.match(region):
+        if not _REGION.fullmatch(region):
             report.problem("region", f"{region!r} is not an AWS region name such as us-east-1 or eu-west-2")
             return None
         arn = getattr(options, "kms_key_arn", None)
-        match = _KMS_ARN.match(arn) if arn else None
+        match = _KMS_ARN.fullmatch(arn) if arn else None
         if match and match.group(2) != region:
             report.problem(
                 KMS_KEY_ARN.name,

@@ -48,9 +48,9 @@ APP_PREFIXES = SettingKey(
     providers=frozenset({"backblaze"}),
 )
 
-_BUCKET_ID = re.compile(r"^[0-9a-f]{24}$")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
-_REGION = re.compile(r"^[a-z]{2}-[a-z]+-\d{3}$")
+_BUCKET_ID = re.compile(r"[0-9a-f]{24}")
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]")
+_REGION = re.compile(r"[a-z]{2}-[a-z]+-\d{3}")
 
 
 def endpoint_for(region: str) -> str:
@@ -61,7 +61,7 @@ def endpoint_for(region: str) -> str:
 def region_of_endpoint(endpoint: str) -> str | None:
     """`us-west-004` from `https://s3.us-west-004.backblazeb2.com`, else None."""
     host = urlsplit(endpoint).hostname or ""
-    match = re.match(r"^s3\.([a-z]{2}-[a-z]+-\d{3})\.backblazeb2\.com$", host)
+    match = re.fullmatch(r"s3\.([a-z]{2}-[a-z]+-\d{3})\.backblazeb2\.com", host)
     if not match or urlsplit(endpoint).scheme != "https" or urlsplit(endpoint).path not in ("", "/"):
         return None
     return match.group(1)
@@ -112,7 +112,7 @@ class BackblazeSpec(ProviderSpec):
 
     def parse_options(self, values: Mapping[str, Any], report: Report) -> BackblazeOptions:
         bucket_id = str(values.get(BUCKET_ID.name) or "").strip()
-        if bucket_id and not _BUCKET_ID.match(bucket_id):
+        if bucket_id and not _BUCKET_ID.fullmatch(bucket_id):
             report.problem(BUCKET_ID.name, f"{bucket_id!r} is not a B2 bucket ID (24 lowercase hex characters, e.g. 4a48fe8875c6214145260818)")
             bucket_id = ""
         replica = str(values.get(REPLICA_BUCKET.name) or "").strip()
@@ -205,7 +205,7 @@ class BackblazeSpec(ProviderSpec):
             return f"must be 6-63 characters long for Backblaze B2 ({len(name)} given)"
         if name.startswith("b2-"):
             return "must not start with 'b2-' (reserved by Backblaze)"
-        if not _NAME.match(name):
+        if not _NAME.fullmatch(name):
             return (
                 "may contain only lowercase letters, digits and hyphens, starting and ending with a letter or "
                 "digit (B2 allows capitals, but S3 clients need lowercase)"
@@ -214,7 +214,7 @@ class BackblazeSpec(ProviderSpec):
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
         """Region and endpoint may be left unset: the account's authorization tells them at deploy time."""
-        if region and not _REGION.match(region):
+        if region and not _REGION.fullmatch(region):
             report.problem("region", f"{region!r} is not a B2 region such as us-west-004 or eu-central-003")
             if endpoint and region_of_endpoint(endpoint) is None:
                 report.problem("endpoint", f"{endpoint!r} is not a B2 S3 endpoint such as https://s3.us-west-004.backblazeb2.com")

@@ -20,8 +20,8 @@ JURISDICTION = SettingKey(
     "r2Jurisdiction", "string", "cloudflare only: data jurisdiction (default, eu, fedramp).", default="default", providers=_ONLY
 )
 
-_ACCOUNT = re.compile(r"^[0-9a-f]{32}$")
-_ENDPOINT = re.compile(r"^https://[0-9a-f]{32}(\.(eu|fedramp))?\.r2\.cloudflarestorage\.com/?$")
+_ACCOUNT = re.compile(r"[0-9a-f]{32}")
+_ENDPOINT = re.compile(r"https://[0-9a-f]{32}(\.(eu|fedramp))?\.r2\.cloudflarestorage\.com/?")
 LOCATION_HINTS = frozenset({"wnam", "enam", "weur", "eeur", "apac", "oc"})
 JURISDICTIONS = frozenset({"default", "eu", "fedramp"})
 REGION = "auto"
@@ -69,7 +69,7 @@ class CloudflareSpec(ProviderSpec):
         if not account:
             report.problem(ACCOUNT_ID.name, "is required for cloudflare: the 32-hex account id from the dashboard URL")
             ok = False
-        elif not _ACCOUNT.match(account):
+        elif not _ACCOUNT.fullmatch(account):
             report.problem(ACCOUNT_ID.name, f"{account!r} is not an account id (32 lowercase hex characters)")
             ok = False
         if hint and hint not in LOCATION_HINTS:
@@ -93,7 +93,7 @@ class CloudflareSpec(ProviderSpec):
             )
             ok = False
         if not ok or options is None:
-            if endpoint and not _ENDPOINT.match(endpoint):
+            if endpoint and not _ENDPOINT.fullmatch(endpoint):
                 report.problem("endpoint", f"{endpoint!r} is not an R2 endpoint; use {endpoint_for('<account-id>')} or leave it unset")
             return None
         expected = endpoint_for(options.account_id, options.jurisdiction)

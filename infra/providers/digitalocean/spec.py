@@ -14,7 +14,7 @@ from infra.providers.spec import Location, ProviderSpec, VersioningSupport, dns_
 from infra.settings.model import DEFAULT_CREDENTIAL
 from infra.settings.problems import Report
 
-_REGION = re.compile(r"^[a-z]{3}\d$")
+_REGION = re.compile(r"[a-z]{3}\d")
 KNOWN_REGIONS = frozenset({"nyc3", "sfo2", "sfo3", "ams3", "sgp1", "fra1", "syd1", "blr1", "tor1", "lon1", "atl1"})
 ENDPOINT_SUFFIX = ".digitaloceanspaces.com"
 
@@ -45,7 +45,7 @@ def app_key_name(bucket: str, generation: str = DEFAULT_CREDENTIAL) -> str:
 
 def _endpoint_region(endpoint: str) -> str | None:
     """`nyc3` from `https://nyc3.digitaloceanspaces.com`, else None."""
-    match = re.match(r"^https://([a-z]{3}\d)" + re.escape(ENDPOINT_SUFFIX) + "/?$", endpoint)
+    match = re.fullmatch(r"https://([a-z]{3}\d)" + re.escape(ENDPOINT_SUFFIX) + "/?", endpoint)
     return match.group(1) if match else None
 
 
@@ -76,7 +76,7 @@ class DigitalOceanSpec(ProviderSpec):
         return SpacesOptions(access_logging=logging, access_log_days=days)
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
-        if not region or not _REGION.match(region):
+        if not region or not _REGION.fullmatch(region):
             if not region:
                 report.problem("region", "is required for digitalocean: the Spaces datacenter, e.g. nyc3")
             else:
