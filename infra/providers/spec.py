@@ -55,6 +55,10 @@ class ProviderSpec(ABC):
     """`module:Class` of the ComponentResource; imported only when a stack uses it."""
     versioning: ClassVar[VersioningSupport]
     option_keys: ClassVar[tuple[SettingKey, ...]] = ()
+    ignored_settings: ClassVar[Mapping[str, str]] = {}
+    """Common settings this provider has no use for, each with why. Written in a stack file, one is
+    refused whatever its value (it would silently do nothing); Pulumi.yaml declares no default for
+    them, so the program sees one only where the stack file (or `pulumi config set`) wrote it."""
     credential_env: ClassVar[tuple[str, ...]] = ()
     """Environment variables the provider's Pulumi plugin reads for its own credentials."""
     credential_note: ClassVar[str] = ""

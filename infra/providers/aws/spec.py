@@ -104,6 +104,9 @@ class AwsSpec(ProviderSpec):
     component = "infra.providers.aws.component:AwsStorage"
     versioning = VersioningSupport.SWITCH
     option_keys = (KMS_KEY_ARN, PUBLISH_SECRET, ACCESS_LOGGING, ACCESS_LOG_DAYS, REPLICA_REGION)
+    ignored_settings = {
+        "endpoint": "the app uses AWS's own virtual-hosted URLs and the guide sets no STORAGE_S3_ENDPOINT for AWS",
+    }
     credential_env = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
     credential_note = (
         "at preview already (the plugin validates credentials when it starts, and sts:GetCallerIdentity runs at "
@@ -183,14 +186,8 @@ class AwsSpec(ProviderSpec):
         )
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
+        """`endpoint` is always empty here: settings refuse it for AWS (`ignored_settings`)."""
         ok = True
-        if endpoint:
-            report.problem(
-                "endpoint",
-                "must be empty for aws: the app uses AWS's own virtual-hosted URLs and the guide sets no "
-                "STORAGE_S3_ENDPOINT for AWS; remove it with `pulumi config rm endpoint`",
-            )
-            ok = False
         if not region:
             report.problem(
                 "region",

@@ -104,6 +104,7 @@ class BackblazeSpec(ProviderSpec):
     component = "infra.providers.backblaze.component:B2Storage"
     versioning = VersioningSupport.ALWAYS
     option_keys = (OBJECT_LOCK, BUCKET_ID, REPLICA_BUCKET, APP_PREFIXES)
+    ignored_settings = {"tags": "this package applies tags to no B2 bucket or key"}
     supports_adoption = True
     adopts_by_import = False
     credential_env = ("B2_APPLICATION_KEY_ID", "B2_APPLICATION_KEY")

@@ -48,6 +48,11 @@ class CloudflareSpec(ProviderSpec):
     component = "infra.providers.cloudflare.component:R2Storage"
     versioning = VersioningSupport.NONE
     option_keys = (ACCOUNT_ID, LOCATION_HINT, JURISDICTION)
+    ignored_settings = {
+        "versioning": "R2 has no object versioning (README: Gap: R2 has no object versioning)",
+        "noncurrentVersionDays": "R2 has no object versioning, so no noncurrent-version rule is declared",
+        "tags": "R2 buckets take no tags",
+    }
     credential_env = ("CLOUDFLARE_API_TOKEN",)
     credential_note = (
         "at preview already (the plugin refuses a configuration without one of apiToken, apiKey + email or "

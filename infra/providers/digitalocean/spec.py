@@ -55,6 +55,7 @@ class DigitalOceanSpec(ProviderSpec):
     component = "infra.providers.digitalocean.component:SpacesStorage"
     versioning = VersioningSupport.SWITCH
     option_keys = (ACCESS_LOGGING, ACCESS_LOG_DAYS)
+    ignored_settings = {"tags": "Spaces take no tags, so this package applies none"}
     credential_env = ("DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY")
     credential_note = (
         "when the plugin calls the APIs: DIGITALOCEAN_TOKEN (the Spaces key) and SPACES_ACCESS_KEY_ID + "
