@@ -275,7 +275,9 @@ def test_backblaze_always_keeps_versions() -> None:
 
 def test_provider_only_keys_are_refused_on_other_providers() -> None:
     found = problems("aws", cloudflareAccountId=ACCOUNT)
-    assert found == [("cloudflareAccountId", "applies only to provider cloudflare, not aws; remove it")]
+    assert found == [
+        ("cloudflareAccountId", "applies only to provider cloudflare, not aws; remove it (`pulumi config rm cloudflareAccountId --stack prod`)")
+    ]
 
 
 def test_tags_are_validated() -> None:

@@ -17,7 +17,7 @@ from infra.offline.stack_files import PROJECT_ROOT, StackFileError, policy_confi
 from infra.settings.parse import load_settings
 from infra.settings.problems import SettingsError
 
-SAFE_STACK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
+SAFE_STACK_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,49}")
 """Stack names the workflows accept: they become GitHub environment names and job names."""
 PREVIEW_SUFFIX = "-preview"
 """`<stack>-preview` is the GitHub environment previews and drift checks run in."""
@@ -69,7 +69,7 @@ class StackTarget:
 def checked_stack_names(project_dir: Path = PROJECT_ROOT) -> list[str]:
     """Every shipped stack name, sorted; DiscoveryError if one is unsafe for a workflow."""
     names = stack_names(project_dir)
-    bad = [name for name in names if not SAFE_STACK_NAME.match(name) or name.endswith(PREVIEW_SUFFIX)]
+    bad = [name for name in names if not SAFE_STACK_NAME.fullmatch(name) or name.endswith(PREVIEW_SUFFIX)]
     if bad:
         files = ", ".join(f"Pulumi.{name}.yaml" for name in bad)
         raise DiscoveryError(
@@ -124,7 +124,7 @@ def touches_program(path: str) -> bool:
 def pulumi_version(project_dir: Path = PROJECT_ROOT) -> str:
     """The Pulumi SDK pin in requirements.txt: the CLI the workflows install moves with it."""
     for line in (project_dir / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^pulumi==([0-9][\w.]*)\s*$", line.strip())
+        match = re.fullmatch(r"pulumi==([0-9][\w.]*)", line.strip())
         if match:
             return match.group(1)
     raise DiscoveryError("requirements.txt does not pin `pulumi==<version>`; pin it so the CLI can match")

@@ -33,7 +33,7 @@ MAX_AGE_LIMIT_SECONDS = 86400
 """Browsers cap preflight caching at a day (Firefox) or less; more is never honoured."""
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
-_HEADER_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_HEADER_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,9 @@ class CorsRule:
 
 _SPECIAL_PORTS = {"https": 443, "http": 80}
 _TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
-_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$")
+_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?")
 _CONTROL_NAMES = {"\t": "tab", "\n": "newline", "\r": "carriage return", "\x00": "NUL"}
-_IPV4_LAST_LABEL = re.compile(r"^(?:0[xX][0-9a-fA-F]*|[0-9]+)$")
+_IPV4_LAST_LABEL = re.compile(r"(?:0[xX][0-9a-fA-F]*|[0-9]+)")
 
 
 def browser_origin(origin: str) -> str | None:
@@ -111,7 +111,7 @@ def _domain(text: str) -> str | None:
         host = host.lower() if host.isascii() else idna.encode(host, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError, ValueError):
         return None
-    if host and _IPV4_LAST_LABEL.match(host.rstrip(".").rpartition(".")[2]):
+    if host and _IPV4_LAST_LABEL.fullmatch(host.rstrip(".").rpartition(".")[2]):
         try:
             return socket.inet_ntoa(socket.inet_aton(host.rstrip(".")))
         except OSError:
@@ -119,7 +119,7 @@ def _domain(text: str) -> str | None:
     labels = host.split(".")
     if labels[-1] == "":
         labels = labels[:-1]
-    if not labels or not all(_LABEL.match(label) and len(label) <= 63 for label in labels):
+    if not labels or not all(_LABEL.fullmatch(label) and len(label) <= 63 for label in labels):
         return None
     return host
 
@@ -179,7 +179,7 @@ def header_problem(header: str) -> str | None:
     """Why `header` is not a valid header name pattern (`*` allowed), or None."""
     if header == "*":
         return None
-    if not isinstance(header, str) or not _HEADER_TOKEN.match(header.replace("*", "x")):
+    if not isinstance(header, str) or not _HEADER_TOKEN.fullmatch(header.replace("*", "x")):
         return f"{header!r} is not a valid HTTP header name"
     return None
 

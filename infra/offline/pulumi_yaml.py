@@ -42,11 +42,11 @@ _FLOATS = {
     ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf, "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
     "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf, ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
 }
-_YAML_STYLE_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-_DIGITS = {2: re.compile(r"^[01]+$"), 8: re.compile(r"^[0-7]+$"), 10: re.compile(r"^[0-9]+$"), 16: re.compile(r"^[0-9a-fA-F]+$")}
-_INTEGER_LIKE = re.compile(r"^[-+]?[0-9][0-9_]*$")
-_TIMESTAMP_LIKE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?$")
-_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_YAML_STYLE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_DIGITS = {2: re.compile(r"[01]+"), 8: re.compile(r"[0-7]+"), 10: re.compile(r"[0-9]+"), 16: re.compile(r"[0-9a-fA-F]+")}
+_INTEGER_LIKE = re.compile(r"[-+]?[0-9][0-9_]*")
+_TIMESTAMP_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _INT64 = (-(2**63), 2**63 - 1)
 _UINT64_MAX = 2**64 - 1
 
@@ -220,8 +220,8 @@ def _resolve_plain(node: yaml.ScalarNode, path: Path) -> Any:
         return text
     if text[0] == ".":
         return _go_float(text, text)
-    if _TIMESTAMP_LIKE.match(text):
-        date = _DATE.match(text)
+    if _TIMESTAMP_LIKE.fullmatch(text):
+        date = _DATE.fullmatch(text)
         if date is None:
             raise YamlFileError(
                 f"{path.name}{_line(node.start_mark)}: {text!r} is read as a timestamp by Pulumi; quote it"
@@ -233,7 +233,7 @@ def _resolve_plain(node: yaml.ScalarNode, path: Path) -> Any:
     number = _go_parse_int(plain)
     if number is not None and (_INT64[0] <= number <= _UINT64_MAX):
         return number
-    if _YAML_STYLE_FLOAT.match(plain):
+    if _YAML_STYLE_FLOAT.fullmatch(plain):
         value = _go_float(plain, text)
         if value is not text:
             return value
@@ -243,7 +243,7 @@ def _resolve_plain(node: yaml.ScalarNode, path: Path) -> Any:
 def _refuse_huge_integer(node: yaml.ScalarNode, path: Path) -> None:
     """A decimal integer beyond 64 bits: Go would pass it on as text, but no setting takes one,
     and building it (Python refuses int() of 4300+ digits) is what a hostile file aims at."""
-    if node.tag != PLAIN or not _INTEGER_LIKE.match(node.value):
+    if node.tag != PLAIN or not _INTEGER_LIKE.fullmatch(node.value):
         return
     digits = node.value.lstrip("+-").replace("_", "").lstrip("0")
     if len(digits) > 20 or (digits and not _INT64[0] <= int(node.value.replace("_", "")) <= _UINT64_MAX):
@@ -265,7 +265,7 @@ def _go_parse_int(text: str) -> int | None:
         base, body = 2, body[2:]
     elif len(body) > 1 and body[0] == "0":
         base, body = 8, body[1:]
-    if not _DIGITS[base].match(body) or len(body) > 70:
+    if not _DIGITS[base].fullmatch(body) or len(body) > 70:
         return None
     value = int(body, base)
     return -value if sign == "-" else value

@@ -44,3 +44,27 @@ def provider_for_endpoint(endpoint: str | None) -> ProviderSpec | None:
         if spec.endpoint_host_suffix and host.endswith(spec.endpoint_host_suffix):
             return spec
     return None
+
+
+def applies(key: SettingKey, spec: ProviderSpec) -> bool:
+    """Whether `spec`'s stacks use `key`: a common key the provider does not ignore, or one of
+    its own option keys. A key that does not apply is refused when a stack file writes it."""
+    if key.name in spec.ignored_settings:
+        return False
+    return not key.providers or key.name in {own.name for own in spec.option_keys}
+
+
+def used_by(key: SettingKey) -> tuple[str, ...]:
+    """The providers whose stacks use `key`, sorted."""
+    return tuple(spec.name for spec in sorted(all_specs(), key=lambda s: s.name) if applies(key, spec))
+
+
+def project_keys() -> tuple[SettingKey, ...]:
+    """The keys Pulumi.yaml declares: those every provider uses and Pulumi.yaml can type.
+
+    The engine writes a declared key's default into every stack's config (pulumi/pulumi
+    sdk/go/common/workspace/config.go, mergeConfig: `if !foundOnStack && (hasValue || hasDefault)`),
+    so a declared key cannot be told apart from one the stack file sets. A key some provider
+    ignores must reach the program only when written, to be refused there: it is not declared.
+    """
+    return tuple(key for key in all_keys() if key.declarable and len(used_by(key)) == len(_SPECS))

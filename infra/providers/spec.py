@@ -55,6 +55,10 @@ class ProviderSpec(ABC):
     """`module:Class` of the ComponentResource; imported only when a stack uses it."""
     versioning: ClassVar[VersioningSupport]
     option_keys: ClassVar[tuple[SettingKey, ...]] = ()
+    ignored_settings: ClassVar[Mapping[str, str]] = {}
+    """Common settings this provider has no use for, each with why. Written in a stack file, one is
+    refused whatever its value (it would silently do nothing); Pulumi.yaml declares no default for
+    them, so the program sees one only where the stack file (or `pulumi config set`) wrote it."""
     credential_env: ClassVar[tuple[str, ...]] = ()
     """Environment variables the provider's Pulumi plugin reads for its own credentials."""
     credential_note: ClassVar[str] = ""
@@ -137,7 +141,7 @@ class ProviderSpec(ABC):
         return getattr(importlib.import_module(module_name), class_name)
 
 
-_DNS_BUCKET = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
+_DNS_BUCKET = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]")
 
 
 def dns_bucket_name_problem(name: str, low: int, high: int, allow_dots: bool = False) -> str | None:
@@ -146,6 +150,6 @@ def dns_bucket_name_problem(name: str, low: int, high: int, allow_dots: bool = F
     if not low <= len(name) <= high:
         return f"must be {low}-{high} characters long ({len(name)} given); use {allowed}"
     body = name.replace(".", "-") if allow_dots else name
-    if not _DNS_BUCKET.match(body):
+    if not _DNS_BUCKET.fullmatch(body):
         return f"may contain only {allowed}, and must start and end with a letter or digit"
     return None

@@ -30,6 +30,10 @@ class SettingKey:
     """The providers this key applies to; empty for every provider."""
     items: Literal["string", "object"] = "string"
     """What an array holds: strings, or objects such as `{name: ...}`."""
+    own_text_rule: bool = False
+    """The value's own rule already refuses surrounding whitespace and invisible characters, in
+    words other tools share (CORS origins: infra/guide/cors.py, also the pack's and the
+    validator's), so the generic whole-text check (`values.text_problem`) leaves it to that rule."""
 
     @property
     def declarable(self) -> bool:
@@ -63,6 +67,7 @@ CORS_ORIGINS = SettingKey(
     "array",
     "Browser origins allowed to use signed URLs, exactly as browsers send them: https://host[:port], lowercase, no path. At least one.",
     required=True,
+    own_text_rule=True,
 )
 CORS_METHODS = SettingKey(
     "corsAllowedMethods", "array", "HTTP methods browsers may use.", default=list(cors.APP_METHODS)

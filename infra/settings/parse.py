@@ -23,7 +23,7 @@ from infra.settings.problems import Report, SettingsError
 from infra.settings.rotation import parse_credentials
 from infra.settings.values import ValueProblem, convert
 
-_ENVIRONMENT = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+_ENVIRONMENT = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
 MAX_SIGNED_URL_SECONDS = 604800
 """SigV4 presigned URLs cannot outlive seven days."""
 MAX_OBJECT_BYTES = 5 * 1024**4
@@ -34,12 +34,17 @@ MAX_QUOTA_BYTES = 1024**5
 def load_settings(raw: Mapping[str, Any], *, stack: str, plugin_keys: Iterable[str] = ()) -> Settings:
     """Validated settings from raw config values keyed by setting name (no namespace).
 
+    A key in `raw` is one the stack wrote (or one Pulumi.yaml declares with a default, which
+    the engine adds to every stack; `registry.project_keys`): a key the stack's provider does
+    not use is refused when present, whatever its value.
     `plugin_keys` are the stack's config keys in other namespaces (`aws:region`): a provider
     whose component declares its own provider refuses its plugin's keys, which would be ignored.
     """
     report = Report()
-    values = _convert_all(raw, report)
-    spec = _provider(values, report)
+    spec = _provider(raw, report)
+    refused = _not_applicable(raw, spec, stack, report) if spec is not None else set()
+    values = _convert_all(raw, report, skip=refused | {k.PROVIDER.name})
+    values[k.PROVIDER.name] = spec.name if spec is not None else None
     if spec is not None:
         _ignored_plugin_keys(spec, plugin_keys, stack, report)
     settings = _build(values, spec, stack, report)
@@ -48,7 +53,8 @@ def load_settings(raw: Mapping[str, Any], *, stack: str, plugin_keys: Iterable[s
     return settings
 
 
-def _convert_all(raw: Mapping[str, Any], report: Report) -> dict[str, Any]:
+def _convert_all(raw: Mapping[str, Any], report: Report, skip: set[str]) -> dict[str, Any]:
+    """Every known key's value, converted; the default where unset or in `skip` (already judged)."""
     known = {key.name: key for key in registry.all_keys()}
     values: dict[str, Any] = {}
     for name in raw:
@@ -58,7 +64,7 @@ def _convert_all(raw: Mapping[str, Any], report: Report) -> dict[str, Any]:
             report.problem(str(name), f"is not a setting of this project{suggestion}")
     for name, key in known.items():
         value = raw.get(name)
-        if value is None or (value == "" and key.kind != "string"):
+        if name in skip or value is None or (value == "" and key.kind != "string"):
             values[name] = _default(key)
             continue
         try:
@@ -74,25 +80,37 @@ def _default(key: k.SettingKey) -> Any:
     return list(default) if isinstance(default, list) else dict(default) if isinstance(default, dict) else default
 
 
-def _provider(values: dict[str, Any], report: Report) -> ProviderSpec | None:
-    name = values.get(k.PROVIDER.name)
+def _provider(raw: Mapping[str, Any], report: Report) -> ProviderSpec | None:
+    value = raw.get(k.PROVIDER.name)
+    try:
+        name = convert(k.PROVIDER, value) if value is not None else None
+    except ValueProblem as problem:
+        report.problem(k.PROVIDER.name, str(problem))
+        return None
     if not name:
-        if not report.has_problem(k.PROVIDER.name):
-            report.problem(k.PROVIDER.name, f"is required: one of {', '.join(registry.NAMES)}")
+        report.problem(k.PROVIDER.name, f"is required: one of {', '.join(registry.NAMES)}")
         return None
     spec = registry.get(name)
     if spec is None:
         report.problem(k.PROVIDER.name, f"{name!r} is not a supported provider; use one of {', '.join(registry.NAMES)}")
-        return None
-    own = {key.name for key in spec.option_keys}
-    owners: dict[str, set[str]] = {}
-    for other in registry.all_specs():
-        for key in other.option_keys:
-            if key.name not in own and values.get(key.name) not in (None, "", key.default):
-                owners.setdefault(key.name, set()).add(other.name)
-    for name, providers in owners.items():
-        report.problem(name, f"applies only to provider {' and '.join(sorted(providers))}, not {spec.name}; remove it")
     return spec
+
+
+def _not_applicable(raw: Mapping[str, Any], spec: ProviderSpec, stack: str, report: Report) -> set[str]:
+    """The written keys `spec`'s stacks do not use, each reported: it would silently do nothing."""
+    refused = set()
+    for key in registry.all_keys():
+        if raw.get(key.name) is None or registry.applies(key, spec):
+            continue
+        remove = f"remove it (`pulumi config rm {key.name} --stack {stack}`)"
+        reason = spec.ignored_settings.get(key.name)
+        if reason is not None:
+            message = f"has no effect on {spec.display_name}: {reason}; {remove}"
+        else:
+            message = f"applies only to provider {' and '.join(registry.used_by(key))}, not {spec.name}; {remove}"
+        report.problem(key.name, message)
+        refused.add(key.name)
+    return refused
 
 
 def _ignored_plugin_keys(spec: ProviderSpec, plugin_keys: Iterable[str], stack: str, report: Report) -> None:
@@ -118,7 +136,7 @@ def _ignored_plugin_keys(spec: ProviderSpec, plugin_keys: Iterable[str], stack: 
 
 def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report: Report) -> Settings | None:
     environment = values[k.ENVIRONMENT.name] or stack
-    if not _ENVIRONMENT.match(environment):
+    if not _ENVIRONMENT.fullmatch(environment):
         report.problem(k.ENVIRONMENT.name, f"{environment!r} must be lowercase letters, digits and hyphens (at most 32)")
     production = environment in ("prod", "production")
 

@@ -15,7 +15,7 @@ from infra.settings import keys as k
 from infra.settings.model import DEFAULT_CREDENTIAL, Credential
 from infra.settings.problems import Report
 
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
+NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,30}")
 """A generation name becomes part of resource names (`storage-app-key-2027-05`) and credential
 names (`<bucket>-app-2027-05`), so it is short and safe in both."""
 NAME_RULE = "1-31 lowercase letters, digits and hyphens, starting with a letter or digit (e.g. 2027-05)"
@@ -82,7 +82,7 @@ def _names(listed: list[dict[str, str]], report: Report) -> tuple[str, ...] | No
         if name is None:
             report.problem(k.CREDENTIALS.name, f"item {position} has no name; write it as {{name: 2027-05}}")
             ok = False
-        elif not NAME.match(name):
+        elif not NAME.fullmatch(name):
             report.problem(k.CREDENTIALS.name, f"item {position}: {name[:40]!r} is not a generation name: {NAME_RULE}")
             ok = False
         elif name in names:

@@ -73,11 +73,11 @@ def endpoint_problem(endpoint: str) -> str | None:
     return None
 
 
-_BUCKET = re.compile(r"^[a-zA-Z0-9._-]{1,255}$")
+_BUCKET = re.compile(r"[a-zA-Z0-9._-]{1,255}")
 """What botocore lets through as a bucket name (any stricter rule is the provider's to judge)."""
-_TOKEN = re.compile(r"^[\x21-\x7e]+$")
+_TOKEN = re.compile(r"[\x21-\x7e]+")
 """Printable ASCII without spaces: what may stand in a signed request's Authorization header."""
-_HEADER_TEXT = re.compile(r"^[\x20-\x7e]+$")
+_HEADER_TEXT = re.compile(r"[\x20-\x7e]+")
 """Printable ASCII: what an HTTP header value (the preflight's Origin) can carry unchanged."""
 
 
@@ -100,13 +100,13 @@ def _wire_problems(inputs: Inputs) -> list[str]:
     problem (exit 2) and never an exception from deep inside a check (exit 1 "unexpected")."""
     problems = []
     bucket = inputs.get(contract.BUCKET)
-    if bucket.strip() and bucket == bucket.strip() and not _BUCKET.match(bucket):
+    if bucket.strip() and bucket == bucket.strip() and not _BUCKET.fullmatch(bucket):
         problems.append(
             f"{contract.BUCKET} {_shown(bucket)} is not a bucket name: use the bucket's name only "
             "(letters, digits, '.', '-', '_'; no path, spaces or control characters)"
         )
     key_id = inputs.get(contract.ACCESS_KEY_ID)
-    if key_id.strip() and key_id == key_id.strip() and not _TOKEN.match(key_id):
+    if key_id.strip() and key_id == key_id.strip() and not _TOKEN.fullmatch(key_id):
         problems.append(
             f"{contract.ACCESS_KEY_ID} contains a space, control or non-ASCII character; copy the key id exactly"
         )
@@ -146,7 +146,7 @@ def load_target(inputs: Inputs) -> Target:
             )
     for origin in inputs.origins:
         problem = origin_problem(origin, production=False)
-        if problem is None and not _HEADER_TEXT.match(origin):  # the preflight sends it as a header
+        if problem is None and not _HEADER_TEXT.fullmatch(origin):  # the preflight sends it as a header
             problem = (
                 "contains a control or non-ASCII character, which no browser sends in an Origin header "
                 "(write international hosts as punycode)"

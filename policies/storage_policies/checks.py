@@ -140,12 +140,12 @@ def tag_findings(bucket: BucketView) -> list[Finding]:
 
 
 ROTATION_FIX = "rotate it as the README's \"Rotating the app credential (no downtime)\" says (add a generation, switch, remove the old)"
-_GENERATION_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_GENERATION_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 
 
 def generation_date(name: str) -> date | None:
     """The date a generation's name states (`2026-11` is 1 November 2026), or None."""
-    match = _GENERATION_DATE.match(name)
+    match = _GENERATION_DATE.fullmatch(name)
     if not match:
         return None
     try:

@@ -51,8 +51,8 @@ APP_PREFIXES = SettingKey(
     providers=frozenset({"backblaze"}),
 )
 
-_BUCKET_ID = re.compile(r"^[0-9a-f]{24}$")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
+_BUCKET_ID = re.compile(r"[0-9a-f]{24}")
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]")
 
 
 def endpoint_for(region: str) -> str:
@@ -67,7 +67,7 @@ def _unknown_region(region: str) -> str:
 def region_of_endpoint(endpoint: str) -> str | None:
     """`us-west-004` from `https://s3.us-west-004.backblazeb2.com`, else None."""
     host = urlsplit(endpoint).hostname or ""
-    match = re.match(r"^s3\.([a-z]{2}-[a-z]+-\d{3})\.backblazeb2\.com$", host)
+    match = re.fullmatch(r"s3\.([a-z]{2}-[a-z]+-\d{3})\.backblazeb2\.com", host)
     if not match or urlsplit(endpoint).scheme != "https" or urlsplit(endpoint).path not in ("", "/"):
         return None
     return match.group(1)
@@ -110,6 +110,7 @@ class BackblazeSpec(ProviderSpec):
     component = "infra.providers.backblaze.component:B2Storage"
     versioning = VersioningSupport.ALWAYS
     option_keys = (OBJECT_LOCK, BUCKET_ID, REPLICA_BUCKET, APP_PREFIXES)
+    ignored_settings = {"tags": "this package applies tags to no B2 bucket or key"}
     supports_adoption = True
     adopts_by_import = False
     credential_env = ("B2_APPLICATION_KEY_ID", "B2_APPLICATION_KEY")
@@ -118,7 +119,7 @@ class BackblazeSpec(ProviderSpec):
 
     def parse_options(self, values: Mapping[str, Any], report: Report) -> BackblazeOptions:
         bucket_id = str(values.get(BUCKET_ID.name) or "").strip()
-        if bucket_id and not _BUCKET_ID.match(bucket_id):
+        if bucket_id and not _BUCKET_ID.fullmatch(bucket_id):
             report.problem(BUCKET_ID.name, f"{bucket_id!r} is not a B2 bucket ID (24 lowercase hex characters, e.g. 4a48fe8875c6214145260818)")
             bucket_id = ""
         replica = str(values.get(REPLICA_BUCKET.name) or "").strip()
@@ -211,7 +212,7 @@ class BackblazeSpec(ProviderSpec):
             return f"must be 6-63 characters long for Backblaze B2 ({len(name)} given)"
         if name.startswith("b2-"):
             return "must not start with 'b2-' (reserved by Backblaze)"
-        if not _NAME.match(name):
+        if not _NAME.fullmatch(name):
             return (
                 "may contain only lowercase letters, digits and hyphens, starting and ending with a letter or "
                 "digit (B2 allows capitals, but S3 clients need lowercase)"

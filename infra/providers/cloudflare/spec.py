@@ -22,8 +22,8 @@ JURISDICTION = SettingKey(
     "r2Jurisdiction", "string", "cloudflare only: data jurisdiction (default, eu, fedramp).", default="default", providers=_ONLY
 )
 
-_ACCOUNT = re.compile(r"^[0-9a-f]{32}$")
-_ENDPOINT = re.compile(r"^https://[0-9a-f]{32}(\.(eu|fedramp))?\.r2\.cloudflarestorage\.com/?$")
+_ACCOUNT = re.compile(r"[0-9a-f]{32}")
+_ENDPOINT = re.compile(r"https://[0-9a-f]{32}(\.(eu|fedramp))?\.r2\.cloudflarestorage\.com/?")
 JURISDICTIONS = frozenset({"default", "eu", "fedramp"})
 REGION = S3_REGION
 
@@ -49,6 +49,11 @@ class CloudflareSpec(ProviderSpec):
     component = "infra.providers.cloudflare.component:R2Storage"
     versioning = VersioningSupport.NONE
     option_keys = (ACCOUNT_ID, LOCATION_HINT, JURISDICTION)
+    ignored_settings = {
+        "versioning": "R2 has no object versioning (README: Gap: R2 has no object versioning)",
+        "noncurrentVersionDays": "R2 has no object versioning, so no noncurrent-version rule is declared",
+        "tags": "R2 buckets take no tags",
+    }
     credential_env = ("CLOUDFLARE_API_TOKEN",)
     credential_note = (
         "at preview already (the plugin refuses a configuration without one of apiToken, apiKey + email or "
@@ -70,7 +75,7 @@ class CloudflareSpec(ProviderSpec):
         if not account:
             report.problem(ACCOUNT_ID.name, "is required for cloudflare: the 32-hex account id from the dashboard URL")
             ok = False
-        elif not _ACCOUNT.match(account):
+        elif not _ACCOUNT.fullmatch(account):
             report.problem(ACCOUNT_ID.name, f"{account!r} is not an account id (32 lowercase hex characters)")
             ok = False
         if hint and hint not in LOCATION_HINTS:
@@ -104,7 +109,7 @@ class CloudflareSpec(ProviderSpec):
             )
             ok = False
         if not ok or options is None:
-            if endpoint and not _ENDPOINT.match(endpoint):
+            if endpoint and not _ENDPOINT.fullmatch(endpoint):
                 report.problem("endpoint", f"{endpoint!r} is not an R2 endpoint; use {endpoint_for('<account-id>')} or leave it unset")
             return None
         expected = endpoint_for(options.account_id, options.jurisdiction)

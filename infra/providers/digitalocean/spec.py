@@ -46,7 +46,7 @@ def app_key_name(bucket: str, generation: str = DEFAULT_CREDENTIAL) -> str:
 
 def _endpoint_region(endpoint: str) -> str | None:
     """`nyc3` from `https://nyc3.digitaloceanspaces.com`, else None."""
-    match = re.match(r"^https://([a-z]{3}\d)" + re.escape(ENDPOINT_SUFFIX) + "/?$", endpoint)
+    match = re.fullmatch(r"https://([a-z]{3}\d)" + re.escape(ENDPOINT_SUFFIX) + "/?", endpoint)
     return match.group(1) if match else None
 
 
@@ -56,6 +56,7 @@ class DigitalOceanSpec(ProviderSpec):
     component = "infra.providers.digitalocean.component:SpacesStorage"
     versioning = VersioningSupport.SWITCH
     option_keys = (ACCESS_LOGGING, ACCESS_LOG_DAYS)
+    ignored_settings = {"tags": "Spaces take no tags, so this package applies none"}
     credential_env = ("DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY")
     credential_note = (
         "when the plugin calls the APIs: DIGITALOCEAN_TOKEN (the Spaces key) and SPACES_ACCESS_KEY_ID + "
