@@ -76,10 +76,10 @@ CORS_OPERATIONS = frozenset(
         "s3_put",
     }
 )
-_CORS_RULE_NAME = re.compile(r"^[A-Za-z0-9-]{6,50}$")
-_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_CORS_RULE_NAME = re.compile(r"[A-Za-z0-9-]{6,50}")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 """An HTTP header name (RFC 9110 token)."""
-_ORIGIN = re.compile(r"^https?://[^/:?#\s]+(:\d{1,5})?$")
+_ORIGIN = re.compile(r"https?://[^/:?#\s]+(:\d{1,5})?")
 
 KEY_CAPABILITIES = frozenset(
     {
@@ -143,7 +143,7 @@ def _cors_rule_problems(rule: Mapping[str, Any]) -> list[str]:
     name = rule.get("corsRuleName")
     label = f"CORS rule {name!r}"
     problems = []
-    if not isinstance(name, str) or not _CORS_RULE_NAME.match(name):
+    if not isinstance(name, str) or not _CORS_RULE_NAME.fullmatch(name):
         problems.append(f"{label}: corsRuleName must be 6-50 letters, digits and '-'")
     elif name.startswith("b2-"):
         problems.append(f"{label}: names starting with 'b2-' are reserved for Backblaze")
@@ -167,12 +167,12 @@ def _cors_rule_problems(rule: Mapping[str, Any]) -> list[str]:
         problems += [
             f"{label}: allowedHeaders entry {h!r} is not a header name, a name ending in '*' or '*'"
             for h in headers
-            if not _HEADER_NAME.match(h) or "*" in h[:-1]
+            if not _HEADER_NAME.fullmatch(h) or "*" in h[:-1]
         ]
     if exposed is None:
         problems.append(f"{label}: exposeHeaders must be a list of header names")
     else:
-        problems += [f"{label}: exposeHeaders entry {h!r} is not a complete header name" for h in exposed if not _HEADER_NAME.match(h) or "*" in h]
+        problems += [f"{label}: exposeHeaders entry {h!r} is not a complete header name" for h in exposed if not _HEADER_NAME.fullmatch(h) or "*" in h]
     age = rule.get("maxAgeSeconds")
     if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= MAX_CORS_AGE_SECONDS:
         problems.append(f"{label}: maxAgeSeconds must be a whole number from 0 to {MAX_CORS_AGE_SECONDS}, not {age!r}")
@@ -200,7 +200,7 @@ def _origin_problems(origins: list[str]) -> list[str]:
     for origin in origins:
         if origin in ("*", "https"):
             continue
-        if origin.count("*") > 1 or not _ORIGIN.match(origin):
+        if origin.count("*") > 1 or not _ORIGIN.fullmatch(origin):
             problems.append(f"allowedOrigins entry {origin!r} is not an origin such as https://www.example.com (at most one '*')")
     return problems
 

@@ -114,7 +114,7 @@ def test_the_walk_sees_the_patterns_it_judges() -> None:
         if is_re_function(call) and call.func.attr == "compile" and call.args  # type: ignore[attr-defined]
     ]
     assert len(compiled) >= 20
-    assert r"[a-z]{3}\d" in compiled  # the Spaces region, infra/providers/digitalocean/spec.py
+    assert r"[0-9a-f]{24}" in compiled  # the B2 bucket id, infra/providers/backblaze/spec.py
 
 
 @pytest.mark.parametrize(

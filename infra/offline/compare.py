@@ -104,7 +104,7 @@ class _Matcher:
                 add(self.inherited(urn_type(child_alias), urn_name(child_alias), parent_name, parent_alias))
         return found
 
-    def match(self, goal: DeclaredResource, taken: set[str]) -> DeclaredResource | None:
+    def take_over(self, goal: DeclaredResource, taken: set[str]) -> DeclaredResource | None:
         """The deployed resource `goal` takes over: its own URN first, then its aliases
         (a deployed resource already taken over is an error in the engine; here: no match)."""
         if goal.urn in self.olds:
@@ -126,7 +126,7 @@ def match_resources(base: Plan, head: Plan) -> list[Pair]:
     pairs: list[Pair] = []
     taken: set[str] = set()
     for goal in head.resources:
-        old = matcher.match(goal, taken)
+        old = matcher.take_over(goal, taken)
         if old is not None:
             taken.add(old.urn)
         pairs.append((old, goal))

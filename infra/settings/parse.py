@@ -223,8 +223,7 @@ def _adoption(values: dict[str, Any], spec: ProviderSpec | None, report: Report)
 def _required_text(values: dict[str, Any], key: k.SettingKey, report: Report) -> str | None:
     value = values.get(key.name)
     if value is None or not str(value).strip():
-        if not report.has_problem(key.name):
-            report.problem(key.name, "is required")
+        report.missing(key.name, "is required")
         return None
     return value
 

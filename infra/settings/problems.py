@@ -30,6 +30,12 @@ class Report:
     def problem(self, key: str, message: str, namespace: str = PROJECT) -> None:
         self.problems.append(Problem(key, message, namespace))
 
+    def missing(self, key: str, message: str, namespace: str = PROJECT) -> None:
+        """`key` has no usable value: reported unless its written value was already refused
+        (a padded region is one problem, not also "region is required")."""
+        if not self.has_problem(key):
+            self.problem(key, message, namespace)
+
     def warn(self, message: str) -> None:
         self.warnings.append(message)
 

@@ -48,7 +48,7 @@ def parse_credentials(
         return None
     ok = True
     if not active:
-        report.problem(
+        report.missing(
             k.ACTIVE_CREDENTIAL.name,
             f"is required with credentials: name the generation the app uses, one of {', '.join(names)}",
         )

@@ -195,7 +195,7 @@ class AwsSpec(ProviderSpec):
         """`endpoint` is always empty here: settings refuse it for AWS (`ignored_settings`)."""
         ok = True
         if not region:
-            report.problem(
+            report.missing(
                 "region",
                 "is required for aws, e.g. us-east-1: the stack's AWS provider takes its region from this setting "
                 "(not from aws:region or AWS_REGION), and the AWS plugin refuses to start without one",

@@ -191,8 +191,8 @@ class BackblazeSpec(ProviderSpec):
             )
 
     def check_adoption(self, options: BackblazeOptions, report: Report) -> None:
-        if not options.bucket_id and not report.has_problem(BUCKET_ID.name):
-            report.problem(
+        if not options.bucket_id:
+            report.missing(
                 BUCKET_ID.name,
                 "is required with adoptExistingBucket: B2 finds a bucket by its ID; copy the Bucket ID shown "
                 "under Buckets in the B2 web console (or from `b2 bucket get <name>`)",

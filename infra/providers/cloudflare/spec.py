@@ -73,7 +73,7 @@ class CloudflareSpec(ProviderSpec):
         jurisdiction = values.get(JURISDICTION.name) or "default"
         ok = True
         if not account:
-            report.problem(ACCOUNT_ID.name, "is required for cloudflare: the 32-hex account id from the dashboard URL")
+            report.missing(ACCOUNT_ID.name, "is required for cloudflare: the 32-hex account id from the dashboard URL")
             ok = False
         elif not _ACCOUNT.fullmatch(account):
             report.problem(ACCOUNT_ID.name, f"{account!r} is not an account id (32 lowercase hex characters)")

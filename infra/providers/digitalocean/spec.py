@@ -80,7 +80,7 @@ class DigitalOceanSpec(ProviderSpec):
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:
         if region not in SPACES_REGIONS:
             if not region:
-                report.problem("region", "is required for digitalocean: the Spaces datacenter, e.g. nyc3")
+                report.missing("region", "is required for digitalocean: the Spaces datacenter, e.g. nyc3")
             else:
                 report.problem(
                     "region", unknown_name_problem(region, SPACES_REGIONS, "a datacenter with DigitalOcean Spaces", REGIONS_SOURCE)
