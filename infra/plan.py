@@ -20,7 +20,7 @@ from infra.guide import contract
 from infra.offline.against import compare_with_revision
 from infra.offline.base_plan import BaseRevisionError
 from infra.offline.compare_render import comparison_as_dict, render_comparison_text
-from infra.offline.comparison import Comparison
+from infra.offline.transitions import Judgement, acknowledgements_for, judge
 from infra.offline.harness import DeclaredResource, Plan, run_plan
 from infra.offline.plugin_config import credential_notes
 from infra.offline.policy_check import Verdict, analyze_plan, load_pack
@@ -122,14 +122,6 @@ def render_text(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def _judge(comparison: Comparison, base: Plan | None, head: Plan) -> list[str]:
-    """Refusals of dangerous transitions (issue 19, section 2): none yet.
-
-    The hook the transition checks plug into: each returned line is printed as an error and
-    makes the plan exit 1."""
-    return []
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.plan", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", required=True, help="stack name: the X of Pulumi.X.yaml")
@@ -146,6 +138,19 @@ def main(argv: list[str] | None = None) -> int:
         metavar="REF",
         help="also compare with the stack as git revision REF declares it (rendered from its own checkout): "
         "what `pulumi up` would create, delete, update or replace in a stack deployed from REF",
+    )
+    parser.add_argument(
+        "--acknowledge",
+        action="append",
+        default=[],
+        metavar="'ACTION NAME'",
+        help="allow one refused change of the comparison, e.g. 'delete storage-app-key' (repeatable)",
+    )
+    parser.add_argument(
+        "--pull-request-event",
+        type=Path,
+        metavar="FILE",
+        help="GitHub event file ($GITHUB_EVENT_PATH): its description's `Acknowledge <stack>: ACTION NAME` lines count",
     )
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -173,19 +178,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     verdicts = analyze_plan(plan, policy_config.raw if policy_config else None) if plan.error is None else []
     shown_config = str(config_path) if config_path is not None else None
-    comparison, refusals = None, []
+    comparison, refusals, judgement = None, [], Judgement()
     if args.against is not None and plan.error is None:
         try:
             comparison, base = compare_with_revision(args.project_dir, args.against, plan)
         except BaseRevisionError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-        refusals = _judge(comparison, base, plan)
+        acknowledgements, problems = acknowledgements_for(args.stack, args.project_dir, args.acknowledge, args.pull_request_event)
+        judgement = judge(comparison, base, plan, acknowledgements)
+        refusals = problems + judgement.refused
     if args.json:
         document = {**plan_as_dict(plan, verdicts), "policyPackConfig": shown_config}
         if comparison is not None:
             document["comparison"] = comparison_as_dict(comparison)
             document["refusals"] = refusals
+            document["acknowledged"] = judgement.acknowledged
+            document["unusedAcknowledgements"] = judgement.unused
             document["ok"] = document["ok"] and not refusals
         print(json.dumps(document, indent=2, sort_keys=False, default=str))
     else:
@@ -193,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         parts = [render_text(plan), *render_verdicts(plan, verdicts), used]
         if comparison is not None:
             parts.append(render_comparison_text(comparison))
+        parts += [f"acknowledged: {line}" for line in judgement.acknowledged]
+        parts += [f"warning: {line}" for line in judgement.unused]
         parts += [f"error: {refusal}" for refusal in refusals]
         print("\n".join(parts))
     return 0 if plan.error is None and not _mandatory(verdicts) and not refusals else 1

@@ -59,6 +59,12 @@ class ProviderSpec(ABC):
     """Common settings this provider has no use for, each with why. Written in a stack file, one is
     refused whatever its value (it would silently do nothing); Pulumi.yaml declares no default for
     them, so the program sees one only where the stack file (or `pulumi config set`) wrote it."""
+    bucket_types: ClassVar[tuple[str, ...]] = ()
+    """Resource types of the buckets the component declares (app bucket, log bucket, replica):
+    deleting or replacing one loses data, so a plan comparison refuses it unless acknowledged."""
+    credential_types: ClassVar[tuple[str, ...]] = ()
+    """Resource types of the app's credential generations (one per generation, named
+    `<component>-app-key[-<generation>]` or `-app-token`): deleting the active one is an outage."""
     credential_env: ClassVar[tuple[str, ...]] = ()
     """Environment variables the provider's Pulumi plugin reads for its own credentials."""
     credential_note: ClassVar[str] = ""

@@ -132,6 +132,12 @@ ACTIVE_CREDENTIAL = SettingKey(
     "The credentials generation exported to the app (required with credentials).",
     default="",
 )
+ACKNOWLEDGE_CHANGES = SettingKey(
+    "acknowledgeChanges",
+    "array",
+    "Destructive changes a plan comparison may allow, e.g. ['delete storage-app-key']; remove after the deploy.",
+    default=[],
+)
 ADOPT_EXISTING_BUCKET = SettingKey(
     "adoptExistingBucket",
     "boolean",
@@ -163,5 +169,6 @@ COMMON_KEYS: tuple[SettingKey, ...] = (
     CREDENTIALS,
     ACTIVE_CREDENTIAL,
     ADOPT_EXISTING_BUCKET,
+    ACKNOWLEDGE_CHANGES,
 )
 

@@ -18,6 +18,7 @@ from infra.guide import lifecycle as lifecycle_rules
 from infra.providers import registry
 from infra.providers.spec import ProviderSpec, VersioningSupport
 from infra.settings import keys as k
+from infra.settings.acknowledgements import entry_problem
 from infra.settings.model import AppSettings, Settings, Versioning
 from infra.settings.problems import Report, SettingsError
 from infra.settings.rotation import parse_credentials
@@ -160,6 +161,9 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
         report.warn(f"protect is off for production stack {stack!r}: `pulumi destroy` could delete the bucket")
 
     credentials = parse_credentials(values, spec, report)
+    for entry in values[k.ACKNOWLEDGE_CHANGES.name] or ():
+        if (problem := entry_problem(entry)) is not None:
+            report.problem(k.ACKNOWLEDGE_CHANGES.name, problem)
     adopt = _adoption(values, spec, report)
     if spec is None:
         return None

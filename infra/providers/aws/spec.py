@@ -109,6 +109,8 @@ class AwsSpec(ProviderSpec):
     display_name = "AWS S3"
     component = "infra.providers.aws.component:AwsStorage"
     versioning = VersioningSupport.SWITCH
+    bucket_types = ("aws:s3/bucket:Bucket",)
+    credential_types = ("aws:iam/accessKey:AccessKey",)
     option_keys = (KMS_KEY_ARN, PUBLISH_SECRET, ACCESS_LOGGING, ACCESS_LOG_DAYS, REPLICA_REGION)
     ignored_settings = {
         "endpoint": "the app uses AWS's own virtual-hosted URLs and the guide sets no STORAGE_S3_ENDPOINT for AWS",

@@ -109,6 +109,8 @@ class BackblazeSpec(ProviderSpec):
     display_name = "Backblaze B2"
     component = "infra.providers.backblaze.component:B2Storage"
     versioning = VersioningSupport.ALWAYS
+    bucket_types = ("pulumi-python:dynamic/backblaze:Bucket",)
+    credential_types = ("pulumi-python:dynamic/backblaze:ApplicationKey",)
     option_keys = (OBJECT_LOCK, BUCKET_ID, REPLICA_BUCKET, APP_PREFIXES)
     ignored_settings = {"tags": "this package applies tags to no B2 bucket or key"}
     supports_adoption = True

@@ -48,6 +48,8 @@ class CloudflareSpec(ProviderSpec):
     display_name = "Cloudflare R2"
     component = "infra.providers.cloudflare.component:R2Storage"
     versioning = VersioningSupport.NONE
+    bucket_types = ("cloudflare:index/r2Bucket:R2Bucket",)
+    credential_types = ("cloudflare:index/accountToken:AccountToken",)
     option_keys = (ACCOUNT_ID, LOCATION_HINT, JURISDICTION)
     ignored_settings = {
         "versioning": "R2 has no object versioning (README: Gap: R2 has no object versioning)",

@@ -55,6 +55,8 @@ class DigitalOceanSpec(ProviderSpec):
     display_name = "DigitalOcean Spaces"
     component = "infra.providers.digitalocean.component:SpacesStorage"
     versioning = VersioningSupport.SWITCH
+    bucket_types = ("digitalocean:index/spacesBucket:SpacesBucket",)
+    credential_types = ("digitalocean:index/spacesKey:SpacesKey",)
     option_keys = (ACCESS_LOGGING, ACCESS_LOG_DAYS)
     ignored_settings = {"tags": "Spaces take no tags, so this package applies none"}
     credential_env = ("DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY")
