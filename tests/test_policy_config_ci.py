@@ -96,7 +96,7 @@ def test_an_explicit_config_still_overrides_the_stacks(project: Path, tmp_path: 
 def test_the_checks_workflow_plan_step(project: Path, tmp_path: Path, present: bool) -> None:
     """checks.yml's offline plan step, run as written on the copy."""
     with_config(project, present)
-    [step] = [s for s in all_workflows()["checks.yml"]["jobs"]["checks"]["steps"] if "infra.plan" in s.get("run", "")]
+    [step] = [s for s in all_workflows()["checks.yml"]["jobs"]["checks"]["steps"] if s.get("name") == "Offline plan and policy verdicts per stack"]
     summary = tmp_path / "summary.md"
     env = {"PATH": os.environ["PATH"], "RUNNER_TEMP": str(tmp_path), "GITHUB_STEP_SUMMARY": str(summary)}
     result = run(project, ["bash", "-e", "-c", step["run"]], env)

@@ -50,6 +50,7 @@ SAMPLES: dict[str, Any] = {
     "b2BucketId": "4a48fe8875c6214145260818",
     "b2ReplicaBucketName": "raptscallions-staging-b2-replica",
     "b2AppPrefixes": ["uploads/"],
+    "acknowledgeChanges": ["delete storage-app-key"],
 }
 """A valid value of every text setting (None: the shipped stack's own value)."""
 OWN = {"region": {"digitalocean": "nyc3"}, "endpoint": {"digitalocean": "https://nyc3.digitaloceanspaces.com"}}

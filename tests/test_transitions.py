@@ -189,3 +189,38 @@ def test_the_stack_file_acknowledges_it(tmp_path: Path) -> None:
     result = plan_cli(repo)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "acknowledged: " in result.stdout and "Pulumi.prod.yaml setting acknowledgeChanges" in result.stdout
+
+
+# --- the checks workflow's step, run as written on a pull request's merge commit -----------
+
+def transitions_step() -> str:
+    from tests.workflow_support import all_workflows
+
+    steps = all_workflows()["checks.yml"]["jobs"]["checks"]["steps"]
+    [step] = [s for s in steps if "--against" in s.get("run", "")]
+    assert step["if"] == "github.event_name == 'pull_request'"
+    return step["run"]
+
+
+def run_step(repo: Path, body: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    (repo / ".venv" / "bin").mkdir(parents=True, exist_ok=True)
+    python = repo / ".venv" / "bin" / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')  # the suite's venv, as `make install` makes it
+    python.chmod(0o755)
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"body": body}}))
+    env = {**os.environ, "RUNNER_TEMP": str(tmp_path), "GITHUB_EVENT_PATH": str(event)}
+    return subprocess.run(["bash", "-e", "-c", transitions_step()], cwd=repo, env=env, capture_output=True,
+                          text=True, timeout=600, check=False)
+
+
+def test_the_checks_step_refuses_the_one_step_rotation_unless_the_pull_request_acknowledges_it(
+    rotated_repo: Path, tmp_path: Path
+) -> None:
+    refused_run = run_step(rotated_repo, "Rotate.", tmp_path)
+    assert refused_run.returncode == 1, refused_run.stdout + refused_run.stderr
+    assert "error: delete of aws:iam/accessKey:AccessKey storage-app-key on stack prod" in refused_run.stdout
+    assert "Stack spaces-staging" not in refused_run.stdout, "only the stacks the change touches"
+    allowed = run_step(rotated_repo, "Rotate.\nAcknowledge prod: delete storage-app-key", tmp_path)
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+    assert "acknowledged: delete of aws:iam/accessKey:AccessKey storage-app-key" in allowed.stdout

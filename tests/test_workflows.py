@@ -41,6 +41,12 @@ PIN = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+\.\d
 SEVERITIES_ALLOWED = {"Informational", "Low"}
 
 
+def checks_step(name: str) -> dict:
+    """The checks job's step called `name`."""
+    [step] = [s for s in WORKFLOWS["checks.yml"]["jobs"]["checks"]["steps"] if s.get("name") == name]
+    return step
+
+
 def check_jsonschema(schema: str, *files: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *map(str, files)],
@@ -295,7 +301,7 @@ def test_preview_diffs_from_the_pull_requests_base() -> None:
 def test_checks_plan_every_stack_file(tmp_path: Path) -> None:
     """Run the checks job's plan step with a stand-in python: every stack gets a summary section,
     a failing stack fails the step without hiding the ones after it."""
-    [step] = [s for s in WORKFLOWS["checks.yml"]["jobs"]["checks"]["steps"] if "infra.plan" in s.get("run", "")]
+    step = checks_step("Offline plan and policy verdicts per stack")
     assert ".venv/bin/python -m infra.ci.matrix --names" in step["run"]
     fake = tmp_path / ".venv" / "bin" / "python"
     fake.parent.mkdir(parents=True)
@@ -343,7 +349,7 @@ def test_every_policy_pack_run_passes_the_stacks_policy_config(tmp_path: Path) -
                 assert args[args.index("--policy-pack"):][:2 + len(config)] == ["--policy-pack", "policies", *config], args
                 assert args.count("--policy-pack-config") == len(config) // 2, f"{name}:{job_name}: {args}"
     assert with_pack == 3  # preview, deploy nonprod, deploy prod
-    [step] = [s for s in WORKFLOWS["checks.yml"]["jobs"]["checks"]["steps"] if "infra.plan" in s.get("run", "")]
+    step = checks_step("Offline plan and policy verdicts per stack")
     [plan] = [line.strip() for line in step["run"].splitlines() if "-m infra.plan" in line]
     command = shlex.split(plan.removeprefix("if ").split(">", 1)[0])
     assert command == [".venv/bin/python", "-m", "infra.plan", "--stack", "$stack"], "no override of the stack's own config"

@@ -49,12 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
-        if args.names:
-            print("\n".join(checked_stack_names(args.project_dir)))
-            return 0
         changed = None
         if args.changed_files is not None:
             changed = args.changed_files.read_text(encoding="utf-8").splitlines()
+        if args.names:  # with --changed-files: only the stacks the change touches, in deploy order
+            names = checked_stack_names(args.project_dir) if changed is None else [
+                target.stack for target in affected(discover(args.project_dir), changed)
+            ]
+            print("\n".join(names))
+            return 0
         for key, value in outputs(args.project_dir, changed).items():
             print(f"{key}={value}")
     except (DiscoveryError, OSError) as error:
