@@ -134,3 +134,14 @@ def test_an_unknown_ref_is_one_clear_error(tmp_path: Path) -> None:
                             cwd=repo, capture_output=True, text=True, timeout=300)
     assert result.returncode == 2
     assert "--against no-such-ref: not a commit" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_alias_of_a_top_level_resource_collapses_without_the_stack_in_its_urn() -> None:
+    """A top-level resource's parent is the root stack, whose type is never part of a URN
+    (`collapseAliasToUrn` in step_generator.go drops a root-stack parent): `Alias(name=old)` of
+    a renamed top-level component names `<type>::old`, not `pulumi:pulumi:Stack$<type>::old`."""
+    old = res("urn:pulumi:prod::proj::my:C::storage")
+    renamed = res("urn:pulumi:prod::proj::my:C::store", STACK, DeclaredAlias(name="storage"))
+    assert pairs(plan(old), plan(renamed)) == [(old.urn, renamed.urn)]
+    explicit = res("urn:pulumi:prod::proj::my:C::store", STACK, DeclaredAlias(name="storage", parent_urn=STACK))
+    assert pairs(plan(old), plan(explicit)) == [(old.urn, explicit.urn)]
