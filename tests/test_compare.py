@@ -145,3 +145,23 @@ def test_an_alias_of_a_top_level_resource_collapses_without_the_stack_in_its_urn
     assert pairs(plan(old), plan(renamed)) == [(old.urn, renamed.urn)]
     explicit = res("urn:pulumi:prod::proj::my:C::store", STACK, DeclaredAlias(name="storage", parent_urn=STACK))
     assert pairs(plan(old), plan(explicit)) == [(old.urn, explicit.urn)]
+
+
+def test_a_base_recorded_by_the_mock_monitors_urns_compares_as_the_engine_sees_it(tmp_path: Path) -> None:
+    """Revisions before issue 19 rendered a top-level component as `pulumi:pulumi:Stack$<type>`
+    (the mock monitor's `make_urn`); the engine never spells a URN so, and a stack deployed from
+    such a revision has the plain URN. Rendered from that old code, the base must not look like a
+    moved component (which the transition checks would refuse as a delete)."""
+    repo = repository_copy(tmp_path)
+    harness = repo / "infra/offline/harness.py"
+    current = harness.read_text()
+    start, end = current.index("    def make_urn("), current.index("    def RegisterResource(")
+    harness.write_text(current[:start] + current[end:])
+    git(repo, "commit", "-qam", "the old harness: the mock monitor's URNs")
+    harness.write_text(current)
+    git(repo, "commit", "-qam", "the engine's URNs")
+    result = plan_against(repo, "--json")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    document = json.loads(result.stdout)
+    assert document["comparison"]["resources"] == [], "nothing created, deleted or updated"
+    assert document["comparison"]["unchanged"] == len(document["resources"])

@@ -92,16 +92,31 @@ def plan_in(project_dir: Path, stack: str) -> Plan:
         return plan_from_json(json.loads(out.read_text()))
 
 
+_MOCK_ROOT_PREFIX = "::pulumi:pulumi:Stack$"
+"""Revisions before issue 19 recorded URNs as Pulumi's mock monitor makes them, with the root
+stack's type in a top-level resource's qualified type; the engine never does that
+(deployment.go `generateURN`), so such a URN names the resource the engine knows without it."""
+
+
+def engine_urn(text: str) -> str:
+    """`text` (a URN, or a provider reference `<urn>::<id>`) as the engine spells it."""
+    return text.replace(_MOCK_ROOT_PREFIX, "::")
+
+
 def plan_from_json(document: dict[str, Any]) -> Plan:
-    """The dumper's document as a Plan (the fields the comparison uses)."""
+    """The dumper's document as a Plan (the fields the comparison uses), URNs as the engine
+    spells them whatever revision's harness recorded them."""
     resources = tuple(
         DeclaredResource(
-            urn=r["urn"], type=r["type"], name=r["name"], inputs=r["inputs"], parent=r["parent"],
-            protect=r["protect"], custom=r["custom"], provider=r["provider"], import_id=r["import_id"],
-            dependencies=tuple(r["dependencies"]), secret_inputs=frozenset(r["secret_inputs"]),
+            urn=engine_urn(r["urn"]), type=r["type"], name=r["name"], inputs=r["inputs"], parent=engine_urn(r["parent"]),
+            protect=r["protect"], custom=r["custom"], provider=engine_urn(r["provider"]), import_id=r["import_id"],
+            dependencies=tuple(map(engine_urn, r["dependencies"])), secret_inputs=frozenset(r["secret_inputs"]),
             additional_secret_outputs=tuple(r["additional_secret_outputs"]),
             delete_before_replace=r["delete_before_replace"],
-            aliases=tuple(DeclaredAlias(**a) for a in r["aliases"]),
+            aliases=tuple(
+                DeclaredAlias(**{**a, "urn": engine_urn(a.get("urn", "")), "parent_urn": engine_urn(a.get("parent_urn", ""))})
+                for a in r["aliases"]
+            ),
         )
         for r in document["resources"]
     )
