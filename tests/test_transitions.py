@@ -224,3 +224,18 @@ def test_the_checks_step_refuses_the_one_step_rotation_unless_the_pull_request_a
     allowed = run_step(rotated_repo, "Rotate.\nAcknowledge prod: delete storage-app-key", tmp_path)
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     assert "acknowledged: delete of aws:iam/accessKey:AccessKey storage-app-key" in allowed.stdout
+
+
+def test_make_plan_with_against_refuses_it_too(rotated_repo: Path, tmp_path: Path) -> None:
+    """`make plan STACK=prod AGAINST=HEAD~1`, the README's command, with the suite's interpreter
+    as `.venv/bin/python` and the install stamp fresh, so make builds nothing."""
+    python = rotated_repo / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True, exist_ok=True)
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    (rotated_repo / ".venv" / ".installed-stamp").touch()
+    result = subprocess.run(["make", "-s", "plan", "STACK=prod", "AGAINST=HEAD~1"], cwd=rotated_repo,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "- delete  aws:iam/accessKey:AccessKey  storage-app-key" in result.stdout
+    assert "error: delete of aws:iam/accessKey:AccessKey storage-app-key on stack prod" in result.stdout
