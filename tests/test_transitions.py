@@ -239,3 +239,39 @@ def test_make_plan_with_against_refuses_it_too(rotated_repo: Path, tmp_path: Pat
     assert result.returncode != 0, result.stdout + result.stderr
     assert "- delete  aws:iam/accessKey:AccessKey  storage-app-key" in result.stdout
     assert "error: delete of aws:iam/accessKey:AccessKey storage-app-key on stack prod" in result.stdout
+
+
+# --- routine changes are never refused (a refusal that fires on them would be switched off) --
+
+ROUTINE_COMMON = [{"softDeleteDays": 45}, {"abortIncompleteMultipartDays": 3}, {"corsMaxAgeSeconds": 600},
+                  {"corsAllowedOrigins": ["https://app.raptscallions.com", "https://admin.raptscallions.com"]},
+                  {"signedUrlExpirationSeconds": 600}, {"maxFileSizeBytes": 5242880}]
+ROUTINE = {
+    "prod": [{"noncurrentVersionDays": 60}, {"accessLogDays": 30}, {"tags": {"team": "storage"}}, {"versioning": False}],
+    "spaces-staging": [{"noncurrentVersionDays": 60}, {"versioning": False}, {"accessLogDays": 30}],
+    "staging": [],
+    "b2-staging": [{"b2AppPrefixes": ["uploads/"]}],
+}
+"""Changes the README describes as everyday settings, per shipped stack (what its provider uses)."""
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_no_routine_settings_change_is_refused(stack: str) -> None:
+    """Found by the transitions helper: Spaces lifecycle and versioning changes were "maybe
+    replace" of the bucket (no replacement data), so a 45-day soft delete was refused."""
+    base = planned(stack, {})
+    for change in ROUTINE_COMMON + ROUTINE[stack]:
+        head = planned(stack, change)
+        comparison = compare_plans(base, head, "base")
+        assert refusals(comparison, base, head) == [], change
+        assert not any(r.type in ("digitalocean:index/spacesBucket:SpacesBucket", "cloudflare:index/r2Bucket:R2Bucket",
+                                  "aws:s3/bucket:Bucket", "pulumi-python:dynamic/backblaze:Bucket")
+                       and r.replacement != "no" for r in comparison.resources), change
+
+
+def test_a_spaces_region_change_replaces_the_space_citing_the_digitalocean_source() -> None:
+    base = planned("spaces-staging", {})
+    head = planned("spaces-staging", {"region": "sfo3", "endpoint": None})
+    [bucket] = [r for r in compare_plans(base, head, "base").resources if r.name == "storage-bucket"]
+    [region] = [i for i in bucket.inputs if i.name == "region"]
+    assert (region.replaces, region.source.split(":")[0]) == ("yes", "digitalocean/terraform-provider-digitalocean digitalocean/spaces/resource_spaces_bucket.go")

@@ -54,10 +54,9 @@ FORCE_NEW: dict[str, dict[str, str]] = {
             ("bucketReplicationConfig:BucketReplicationConfig", "bucket_replication_configuration.go"),
         )
     },
-    "digitalocean:index/spacesBucket:SpacesBucket": {
-        "name": _TF_DO + "resource_spaces_bucket.go",
-        "region": _TF_DO + "resource_spaces_bucket.go",
-    },
+    "digitalocean:index/spacesBucket:SpacesBucket": {"region": _TF_DO + "resource_spaces_bucket.go"},
+    "digitalocean:index/spacesKey:SpacesKey": {},
+    "cloudflare:index/accountToken:AccountToken": {"accountId": _TF_CF + "account_token/schema.go"},
     "digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration": {
         "bucket": _TF_DO + "resource_spaces_bucket_cors_configuration.go",
         "region": _TF_DO + "resource_spaces_bucket_cors_configuration.go",
@@ -76,16 +75,27 @@ CHECKED = frozenset(
         "aws:iam/userPolicy:UserPolicy",
         *(t for t in FORCE_NEW if t.startswith("aws:s3/") and t != "aws:s3/bucket:Bucket"),
         "aws:s3/bucket:Bucket",
+        # resource_spaces_bucket.go: only `region` is ForceNew; acl, versioning, lifecycle_rule and
+        # force_destroy are applied by its Update (PutBucketAcl, PutBucketVersioning, ...).
+        "digitalocean:index/spacesBucket:SpacesBucket",
+        # spaces_entities.go spacesKeySchema: no ForceNew; resource_spaces_key.go Update sends name and grants.
+        "digitalocean:index/spacesKey:SpacesKey",
+        # account_token/schema.go: only account_id has RequiresReplace; name and policies are updated.
+        "cloudflare:index/accountToken:AccountToken",
     }
 )
 """Types whose every input this program sets was read in the upstream schema: any input not
 in FORCE_NEW is updated in place (tags, policies, rules, forceDestroy, an IAM user's name)."""
 
-UNCERTAIN: dict[str, str] = {
-    "region": "the AWS provider's per-resource `region` (v7): whether a change replaces is not in "
+UNCERTAIN: dict[tuple[str, str], str] = {
+    ("aws:", "region"): "the AWS provider's per-resource `region` (v7): whether a change replaces is not in "
     "the schema this package pins; `pulumi preview --diff` shows it",
+    ("digitalocean:index/spacesBucket:SpacesBucket", "name"): (
+        f"{_TF_DO}resource_spaces_bucket.go: `name` is not ForceNew, but the Space's id is its name and "
+        "Update never renames it; `pulumi preview --diff` shows what the plugin does"
+    ),
 }
-"""Inputs whose replacement behaviour is not settled by a source we read: always "maybe"."""
+"""(type prefix, input) whose replacement behaviour no source we read settles: always "maybe"."""
 
 DYNAMIC_PROVIDERS: dict[str, tuple[str, str]] = {
     "pulumi-python:dynamic/backblaze:Bucket": ("infra.providers.backblaze.dynamic", "B2BucketProvider"),
@@ -114,8 +124,9 @@ def input_replacement(type_: str, name: str, olds: dict[str, Any], news: dict[st
     if dynamic is not None:
         source = f"{DYNAMIC_PROVIDERS[type_][0]}.{DYNAMIC_PROVIDERS[type_][1]}.diff()"
         return ("yes" if name in dynamic[1] else "no"), source
-    if name in UNCERTAIN:
-        return "maybe", UNCERTAIN[name]
+    for (prefix, uncertain), reason in UNCERTAIN.items():
+        if name == uncertain and type_.startswith(prefix):
+            return "maybe", reason
     force_new = FORCE_NEW.get(type_, {})
     if name in force_new:
         return "yes", f"{force_new[name]}: ForceNew / RequiresReplace"
