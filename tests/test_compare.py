@@ -16,7 +16,7 @@ import yaml
 
 from infra.offline.compare import compare_plans, match_resources
 from infra.offline.records import DeclaredAlias, DeclaredResource, Plan
-from tests.repo_support import git, repository_copy
+from tests.repo_support import git, plan_against, repository_copy
 
 STACK = "urn:pulumi:prod::proj::pulumi:pulumi:Stack::proj-prod"
 COMPONENT = "urn:pulumi:prod::proj::my:C::app"
@@ -68,11 +68,6 @@ def test_the_urn_wins_over_an_alias_and_no_parent_aliases_a_top_level_resource()
     assert pairs(plan(res(COMPONENT), top), plan(res(COMPONENT), moved)) == [(COMPONENT, COMPONENT), (top.urn, moved.urn)]
     both = res("urn:pulumi:prod::proj::my:C$aws:x:X::key", COMPONENT, DeclaredAlias(no_parent=True))
     assert pairs(plan(res(COMPONENT), top, both), plan(res(COMPONENT), both))[1] == (both.urn, both.urn)
-
-
-def plan_against(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "infra.plan", "--stack", "prod", "--against", "HEAD~1", *args],
-                          cwd=repo, capture_output=True, text=True, timeout=300)
 
 
 def test_a_rotation_in_one_step_shows_the_deletion_of_the_key_the_app_uses(tmp_path: Path) -> None:

@@ -8,13 +8,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from infra.offline.stack_files import PROJECT_ROOT
+from tests.repo_support import venv_shim
 from tests.workflow_support import all_workflows, evaluate_matrix, pulumi_cli_args, pulumi_step
 
 STACK = "qa45"
@@ -42,10 +42,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("infra", "policies"):
         shutil.copytree(PROJECT_ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__", "venv"))
     (root / f"Pulumi.{STACK}.yaml").write_text(yaml.safe_dump({"config": SETTINGS}))
-    python = root / ".venv" / "bin" / "python"
-    python.parent.mkdir(parents=True)
-    python.write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')
-    python.chmod(0o755)
+    venv_shim(root)
     (root / ".venv" / ".installed-stamp").touch()  # newer than the requirements: `make plan` builds nothing
     return root
 

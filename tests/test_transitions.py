@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from infra.offline.harness import run_plan
 from infra.offline.records import DeclaredAlias, Plan
 from infra.offline.transitions import ROTATION_RUNBOOK, judge, refusals
 from infra.settings.acknowledgements import Acknowledgement, from_pull_request_body
-from tests.repo_support import git, repository_copy
+from tests.repo_support import git, plan_against, repository_copy, venv_shim
 
 STACKS = ["prod", "spaces-staging", "staging", "b2-staging"]
 """One shipped stack per provider: aws, digitalocean, cloudflare, backblaze."""
@@ -151,11 +150,6 @@ def rotate_in_one_step(repo: Path, extra: dict[str, Any] | None = None) -> None:
     git(repo, "commit", "-qam", "rotate in one step")
 
 
-def plan_cli(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "infra.plan", "--stack", "prod", "--against", "HEAD~1", *args],
-                          cwd=repo, capture_output=True, text=True, timeout=300, env={**os.environ, **env})
-
-
 @pytest.fixture(scope="module")
 def rotated_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = repository_copy(tmp_path_factory.mktemp("rotated"))
@@ -165,7 +159,7 @@ def rotated_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_cli_refuses_the_one_step_rotation_also_in_ci(rotated_repo: Path) -> None:
     for env in ({}, {"CI": "true"}):
-        result = plan_cli(rotated_repo, **env)
+        result = plan_against(rotated_repo, **env)
         assert result.returncode == 1, result.stdout + result.stderr
         assert "- delete  aws:iam/accessKey:AccessKey  storage-app-key" in result.stdout
         assert "error: delete of aws:iam/accessKey:AccessKey storage-app-key on stack prod" in result.stdout
@@ -175,18 +169,18 @@ def test_the_cli_refuses_the_one_step_rotation_also_in_ci(rotated_repo: Path) ->
 def test_the_pull_request_description_acknowledges_it_and_the_log_says_so(rotated_repo: Path, tmp_path: Path) -> None:
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"pull_request": {"body": "Cut over now.\nAcknowledge prod: delete storage-app-key\n"}}))
-    result = plan_cli(rotated_repo, "--pull-request-event", str(event))
+    result = plan_against(rotated_repo, "--pull-request-event", str(event))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "acknowledged: delete of aws:iam/accessKey:AccessKey storage-app-key on stack prod" in result.stdout
     assert "pull request description" in result.stdout
-    document = json.loads(plan_cli(rotated_repo, "--pull-request-event", str(event), "--json").stdout)
+    document = json.loads(plan_against(rotated_repo, "--pull-request-event", str(event), "--json").stdout)
     assert document["ok"] is True and document["refusals"] == [] and len(document["acknowledged"]) == 1
 
 
 def test_the_stack_file_acknowledges_it(tmp_path: Path) -> None:
     repo = repository_copy(tmp_path)
     rotate_in_one_step(repo, {"raptscallions-storage:acknowledgeChanges": ["delete storage-app-key"]})
-    result = plan_cli(repo)
+    result = plan_against(repo)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "acknowledged: " in result.stdout and "Pulumi.prod.yaml setting acknowledgeChanges" in result.stdout
 
@@ -203,10 +197,7 @@ def transitions_step() -> str:
 
 
 def run_step(repo: Path, body: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    (repo / ".venv" / "bin").mkdir(parents=True, exist_ok=True)
-    python = repo / ".venv" / "bin" / "python"
-    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')  # the suite's venv, as `make install` makes it
-    python.chmod(0o755)
+    venv_shim(repo)
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"pull_request": {"body": body}}))
     env = {**os.environ, "RUNNER_TEMP": str(tmp_path), "GITHUB_EVENT_PATH": str(event)}
@@ -229,10 +220,7 @@ def test_the_checks_step_refuses_the_one_step_rotation_unless_the_pull_request_a
 def test_make_plan_with_against_refuses_it_too(rotated_repo: Path, tmp_path: Path) -> None:
     """`make plan STACK=prod AGAINST=HEAD~1`, the README's command, with the suite's interpreter
     as `.venv/bin/python` and the install stamp fresh, so make builds nothing."""
-    python = rotated_repo / ".venv" / "bin" / "python"
-    python.parent.mkdir(parents=True, exist_ok=True)
-    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
-    python.chmod(0o755)
+    venv_shim(rotated_repo)
     (rotated_repo / ".venv" / ".installed-stamp").touch()
     result = subprocess.run(["make", "-s", "plan", "STACK=prod", "AGAINST=HEAD~1"], cwd=rotated_repo,
                             capture_output=True, text=True, timeout=300, check=False)
