@@ -196,7 +196,7 @@ def _with_key_wait(
         line = fresh_key.hint()
     else:
         return result
-    return dataclasses.replace(result, failure=Failure(failure.error_class, f"{failure.message}\n{line}"))
+    return dataclasses.replace(result, failure=dataclasses.replace(failure, message=f"{failure.message}\n{line}"))
 
 
 def _clean_up(ctx: Context) -> list[str]:
