@@ -162,8 +162,8 @@ CORS_CAUSES: dict[CorsCause, tuple[str, str]] = {
         "The server refused every preflight without saying why (Ceph RGW and R2 answer so both when the bucket "
         "has no CORS rules and when no rule names the origin): either the bucket has no CORS rules, or none "
         "lists the app's origin",
-        "Apply the stack's CORS rule with `pulumi up --stack <stack>`; if it is applied, check that "
-        f"{_RULE} lists the origin exactly as the browser sends it.",
+        "Apply the stack's CORS rule with `pulumi up --stack <stack>`; if it is applied, list the app's origin "
+        "exactly as the browser sends it in `corsAllowedOrigins` (stack file) and run `pulumi up` again.",
     ),
     CorsCause.NO_ALLOW_ORIGIN: (
         "The server accepted the preflight but did not name the origin in Access-Control-Allow-Origin, so the "
