@@ -59,10 +59,12 @@ def test_env_written_by_infra_dotenv_from_saved_outputs_gets_the_rewrite_fix(
 def test_env_written_from_a_stack_names_that_stack(refused_env: dict[str, str], tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     write_private(env_file, render({k: v for k, v in refused_env.items()}, "stack prod"), force=False)
-    run = validate({}, "--env-file", str(env_file))
-    assert f"python -m infra.dotenv --stack prod --force --output {env_file}" in run.out.replace("\n     ", " ")
-    assert "Regenerate credentials in provider console" not in run.out
-    assert auth_error(validate({}, "--json", "--env-file", str(env_file)))["causes"][0].startswith("The .env holds an old key")
+    text = validate({}, "--env-file", str(env_file)).out
+    assert "Fix: This key is managed by the stack" in text and "python -m infra.dotenv" in text
+    assert "Regenerate credentials in provider console" not in text
+    error = auth_error(validate({}, "--json", "--env-file", str(env_file)))
+    assert f"`python -m infra.dotenv --stack prod --force --output {env_file}`" in error["fix"]
+    assert error["causes"][0].startswith("The .env holds an old key")
 
 
 def test_stack_outputs_get_the_rewrite_fix(

@@ -18,7 +18,7 @@ from infra.guide import contract
 from infra.stack_outputs import PulumiNotFound, StackOutputError, read_stack_outputs
 
 
-_DOTENV_SOURCE = re.compile(re.escape(DOTENV_HEADER) + r" from (stack|file) (\S+)\.")
+_DOTENV_SOURCE = re.compile(re.escape(DOTENV_HEADER) + r" from (stack|file) (.+)\.")
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def _written_by_dotenv(path: Path) -> Managed | None:
         return None
     if not first.startswith(DOTENV_HEADER):
         return None
-    match = _DOTENV_SOURCE.match(first)
+    match = _DOTENV_SOURCE.fullmatch(first.rstrip("\r\n"))
     if match is None:
         return Managed("--stack <stack>", str(path))
     kind, name = match.groups()
