@@ -16,10 +16,6 @@ What this version (Ceph 16.2 pacific) does differently from AWS, measured:
 from __future__ import annotations
 
 import contextlib
-import json
-import secrets
-import string
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from scripts import rgw_cluster
+from scripts import rgw_cluster, try_validator
 from tests.s3_servers import Credential, Server
 
 LC_DAY_SECONDS = 3
@@ -63,28 +59,9 @@ class Rgw:
         return name
 
     def restricted_user(self, uid: str, policy: dict[str, Any]) -> Credential:
-        """A new user that owns no bucket, may create none, and holds exactly `policy`."""
-        key = "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(20))
-        secret = secrets.token_hex(20)
-        subprocess.run(
-            [
-                "radosgw-admin",
-                "-c",
-                self.conf,
-                "user",
-                "create",
-                f"--uid={uid}",
-                f"--display-name={uid}",
-                f"--access-key={key}",
-                f"--secret-key={secret}",
-                "--max-buckets=-1",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-        self.client("iam").put_user_policy(UserName=uid, PolicyName="app", PolicyDocument=json.dumps(policy))
-        return Credential(key, secret)
+        """A new user that owns no bucket, may create none, and holds exactly `policy`
+        (made as scripts/try_validator.py makes the recipe's app user)."""
+        return Credential(*try_validator.restricted_user(self.conf, self.client("iam"), uid, policy))
 
 
 def rgw_unavailable() -> str | None:

@@ -187,6 +187,38 @@ def test_the_validator_refuses_a_lone_star_where_r2_takes_it_literally() -> None
     with r2_cors_server(rules, StarMode.LITERAL) as (endpoint, _):
         with pytest.raises(CheckFailed) as failed:
             validator_cors_check(endpoint)
-    assert f"{ORIGIN} PUT: refused (preflight answered HTTP 403)" in str(failed.value)
+    # The double answers like R2 (AccessDenied, no reason); GET and HEAD got through, so the
+    # bucket has rules and the refused PUT matched none of them.
+    message = str(failed.value)
+    assert f"{ORIGIN} PUT: refused (cors_no_rule_matched)" in message
+    assert "Access-Control-Request-Headers: content-type; got HTTP 403, AccessDenied (no message)" in message
+    assert f"{ORIGIN} GET: refused" not in message
     with r2_cors_server(rules, StarMode.WILDCARD) as (endpoint, _):
         validator_cors_check(endpoint)
+
+
+def test_the_validator_names_r2s_unexplained_refusal_of_every_preflight() -> None:
+    """No rule at all: R2 (the double) refuses every preflight with AccessDenied and no reason, so the
+    validator says the server did not say which of its two causes it is, and gives both fixes only."""
+    with r2_cors_server([], StarMode.WILDCARD) as (endpoint, _):
+        with pytest.raises(CheckFailed) as failed:
+            validator_cors_check(endpoint)
+    failure = failed.value.failure
+    for method in ("GET", "PUT", "HEAD"):
+        assert f"{ORIGIN} {method}: refused (cors_refused_without_reason)" in failure.message
+    assert failure.causes is not None and len(failure.causes) == 1
+    assert "refused every preflight without saying why" in failure.causes[0]
+    assert "dev tools" not in failure.shown_fix
+
+
+@pytest.mark.parametrize("mode", MODES, ids=lambda m: m.value)
+def test_the_validator_says_when_r2_does_not_expose_etag(mode: StarMode) -> None:
+    rules = copy.deepcopy(r2_rules(shipped_plan(R2)))
+    rules[0]["exposeHeaders"] = ["Content-Length"]
+    with r2_cors_server(rules, mode) as (endpoint, _):
+        with pytest.raises(CheckFailed) as failed:
+            validator_cors_check(endpoint)
+    failure = failed.value.failure
+    assert f"{ORIGIN} PUT: refused (cors_etag_not_exposed)" in failure.message
+    assert "Access-Control-Expose-Headers: Content-Length" in failure.message
+    assert failure.shown_fix.startswith("Expose ETag")

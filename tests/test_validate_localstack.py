@@ -116,19 +116,36 @@ def test_localstack_grants_everything_and_the_validator_says_so(bench: Bench, bu
     assert run.check("least-privilege")["error"]["class"] == "over_privileged"
 
 
+NOT_ENABLED = 'AccessForbidden "CORSResponse: CORS is not enabled for this bucket."'
+NOT_ALLOWED = 'AccessForbidden "CORSResponse: This CORS request is not allowed.'
+
+
 @pytest.mark.parametrize(
-    ("rule", "origin", "expected"),
+    ("rule", "origin", "expected", "cause", "fix"),
     [
-        (CorsRule(allowed_origins=(ORIGIN,)), OTHER_ORIGIN, f"{OTHER_ORIGIN} PUT: refused"),
-        (CorsRule(allowed_origins=("*",)), ORIGIN, f"foreign origin {FOREIGN_ORIGIN} is allowed"),
-        (CorsRule(allowed_origins=(ORIGIN,), allowed_methods=("GET", "HEAD")), ORIGIN, f"{ORIGIN} PUT: refused"),
-        (None, ORIGIN, f"{ORIGIN} GET: refused"),
+        (CorsRule(allowed_origins=(ORIGIN,)), OTHER_ORIGIN, (f"{OTHER_ORIGIN} PUT: refused", NOT_ALLOWED),
+         "cors_request_not_allowed", "List the app's origin exactly"),
+        (CorsRule(allowed_origins=("*",)), ORIGIN, (f"foreign origin {FOREIGN_ORIGIN} is allowed",),
+         "cors_foreign_origin_allowed", "List only the app's own origins"),
+        (CorsRule(allowed_origins=(ORIGIN,), allowed_methods=("GET", "HEAD")), ORIGIN,
+         (f"{ORIGIN} PUT: refused", "Access-Control-Request-Method: PUT", NOT_ALLOWED),
+         "cors_request_not_allowed", "List the app's origin exactly"),
+        (None, ORIGIN, (f"{ORIGIN} GET: refused", f"Origin: {ORIGIN}", NOT_ENABLED),
+         "cors_not_enabled", "Apply the stack's CORS rule"),
+        (CorsRule(allowed_origins=(ORIGIN,), expose_headers=("Content-Length",)), ORIGIN,
+         (f"{ORIGIN} PUT: refused", "Access-Control-Expose-Headers: Content-Length"),
+         "cors_etag_not_exposed", "Expose ETag"),
+        (CorsRule(allowed_origins=(ORIGIN,), allowed_headers=("x-amz-meta-a",)), ORIGIN,
+         (f"{ORIGIN} PUT: refused", "Access-Control-Request-Headers: content-type", NOT_ALLOWED),
+         "cors_request_not_allowed", "List the app's origin exactly"),
     ],
-    ids=["origin missing", "wildcard origin", "PUT missing", "no CORS at all"],
+    ids=["origin missing", "wildcard origin", "PUT missing", "no CORS at all", "ETag not exposed", "header missing"],
 )
-def test_cors_fault_fails_the_cors_check_only(
-    bench: Bench, bucket: str, rule: CorsRule | None, origin: str, expected: str
+def test_cors_fault_fails_the_cors_check_naming_the_servers_answer(
+    bench: Bench, bucket: str, rule: CorsRule | None, origin: str, expected: tuple[str, ...], cause: str, fix: str
 ) -> None:
+    """LocalStack answers a refused preflight as AWS does (services/s3/cors.py): `CORS is not
+    enabled for this bucket` without rules, `This CORS request is not allowed` when none matches."""
     s3 = bench.server.client("s3")
     if rule is None:
         s3.delete_bucket_cors(Bucket=bucket)
@@ -140,9 +157,15 @@ def test_cors_fault_fails_the_cors_check_only(
     assert (text.code, data.code) == (1, 1)
     failed = [c for c in data.report["checks"] if c["status"] == "failed"]
     assert [c["id"] for c in failed] == ["cors"]
-    assert failed[0]["error"]["class"] == "cors"
-    assert expected in failed[0]["error"]["message"]
-    assert "❌ CORS preflight" in text.out and "Wrong origin in CORS policy" in text.out
+    error = failed[0]["error"]
+    assert error["class"] == "cors"
+    for part in expected:
+        assert part in error["message"]
+    assert f"({cause})" in error["message"] or cause == "cors_foreign_origin_allowed"
+    assert len(error["causes"]) == 1, error["causes"]  # the answer's cause only
+    assert error["fix"].startswith(fix)
+    assert "dev tools" not in text.out
+    assert "❌ CORS preflight" in text.out and "Cause:" in text.out and error["causes"][0] in text.out.replace("\n       ", " ")
     assert probe_keys(bench, bucket) == []
     assert_told_safely(bench.app.secret, text, data)
 

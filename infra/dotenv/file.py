@@ -19,12 +19,14 @@ from dotenv import dotenv_values
 from infra.dotenv.values import DotenvError
 
 MODE = 0o600
+HEADER = "# RaptScallions storage (STORAGE_*), written by `python -m infra.dotenv`"
+"""How the file's first line starts: the validator knows by it that the key is the stack's."""
 
 
 def render(values: Mapping[str, str], source: str) -> str:
     """The file's text: a header saying where it came from, then `NAME='value'` lines."""
     lines = [
-        f"# RaptScallions storage (STORAGE_*), written by `python -m infra.dotenv` from {comment_text(source)}.",
+        f"{HEADER} from {comment_text(source)}.",
         "# Holds the secret access key: keep it private and out of git.",
     ]
     lines += [f"{name}='{value}'" for name, value in values.items()]

@@ -28,6 +28,8 @@ S3_CORS_METHODS: frozenset[str] = frozenset({"GET", "PUT", "HEAD", "POST", "DELE
 
 DEFAULT_ALLOWED_HEADERS: tuple[str, ...] = ("*",)
 DEFAULT_EXPOSE_HEADERS: tuple[str, ...] = ("ETag", "Content-Length")
+APP_READS_AFTER_UPLOAD: tuple[str, ...] = ("ETag",)
+"""Response headers the app's JavaScript reads after a browser upload: the rule must expose them."""
 DEFAULT_MAX_AGE_SECONDS = 3600
 MAX_AGE_LIMIT_SECONDS = 86400
 """Browsers cap preflight caching at a day (Firefox) or less; more is never honoured."""

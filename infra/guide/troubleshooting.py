@@ -85,8 +85,7 @@ TROUBLESHOOTING: dict[ErrorClass, Trouble] = {
         "CORS Errors (Browser)",
         "Browsers would be refused (CORS)",
         ("CORS not configured on bucket", "Wrong origin in CORS policy", "Missing methods in CORS policy"),
-        "Configure CORS as described in the guide (`pulumi up` applies the shared rule). "
-        "Use browser dev tools to see exact error.",
+        "Configure CORS as described in the guide (`pulumi up` applies the shared rule).",
     ),
     ErrorClass.OVER_PRIVILEGED: Trouble(
         "Over-Privileged Credential",
@@ -124,3 +123,84 @@ TROUBLESHOOTING: dict[ErrorClass, Trouble] = {
         "Read the error; retry, and check the provider's status page.",
     ),
 }
+
+
+class CorsCause(str, enum.Enum):
+    """Why a preflight failed, as the server's answer tells it (the validator ran the
+    preflight itself, so the browser's dev tools would show nothing more)."""
+
+    NOT_ENABLED = "cors_not_enabled"
+    NOT_ALLOWED = "cors_request_not_allowed"
+    REFUSED_UNEXPLAINED = "cors_refused_without_reason"
+    REFUSED_NO_RULE_MATCHED = "cors_no_rule_matched"
+    NO_ALLOW_ORIGIN = "cors_no_allow_origin"
+    METHOD_NOT_ALLOWED = "cors_method_not_allowed"
+    HEADER_NOT_ALLOWED = "cors_header_not_allowed"
+    ETAG_NOT_EXPOSED = "cors_etag_not_exposed"
+    FOREIGN_ORIGIN_ALLOWED = "cors_foreign_origin_allowed"
+    ORIGIN_MISSPELLED = "cors_origin_misspelled"
+
+
+_RULE = "`corsAllowedOrigins` in the stack file, then `pulumi up`"
+CORS_CAUSES: dict[CorsCause, tuple[str, str]] = {
+    CorsCause.NOT_ENABLED: (
+        "The bucket has no CORS configuration at all (the server said: CORS is not enabled for this bucket)",
+        "Apply the stack's CORS rule: `pulumi up --stack <stack>` (a rule removed by hand or by another tool is "
+        "put back); without this package, put the guide's rule with `aws s3api put-bucket-cors`.",
+    ),
+    CorsCause.NOT_ALLOWED: (
+        "The bucket has CORS rules, but none allows this origin with this method and these request headers "
+        "(the server said: This CORS request is not allowed)",
+        f"List the app's origin exactly as the browser sends it, methods GET, PUT, HEAD and allowed headers [\"*\"]: {_RULE}.",
+    ),
+    CorsCause.REFUSED_NO_RULE_MATCHED: (
+        "The bucket has CORS rules (another preflight of this run was allowed), but none allows this origin, "
+        "method and request headers",
+        f"List the app's origin exactly as the browser sends it, methods GET, PUT, HEAD and allowed headers [\"*\"]: {_RULE}.",
+    ),
+    CorsCause.REFUSED_UNEXPLAINED: (
+        "The server refused every preflight without saying why (Ceph RGW and R2 answer so both when the bucket "
+        "has no CORS rules and when no rule names the origin): either the bucket has no CORS rules, or none "
+        "lists the app's origin",
+        "Apply the stack's CORS rule with `pulumi up --stack <stack>`; if it is applied, list the app's origin "
+        "exactly as the browser sends it in `corsAllowedOrigins` (stack file) and run `pulumi up` again.",
+    ),
+    CorsCause.NO_ALLOW_ORIGIN: (
+        "The server accepted the preflight but did not name the origin in Access-Control-Allow-Origin, so the "
+        "browser refuses the answer (a proxy or CDN in front of the bucket rewrites CORS headers)",
+        "Let CORS headers through unchanged from the bucket (or configure the proxy/CDN with the same origins).",
+    ),
+    CorsCause.METHOD_NOT_ALLOWED: (
+        "The matching rule does not allow the method the app uses",
+        "Allow GET, PUT and HEAD: `corsAllowedMethods` in the stack file (the default), then `pulumi up`.",
+    ),
+    CorsCause.HEADER_NOT_ALLOWED: (
+        "The matching rule does not allow a request header the app's upload sends (Content-Type)",
+        "Allow every header: `corsAllowedHeaders: [\"*\"]` (the default), then `pulumi up`.",
+    ),
+    CorsCause.ETAG_NOT_EXPOSED: (
+        "The rule does not expose ETag, so the app's JavaScript cannot read the uploaded file's ETag",
+        "Expose ETag and Content-Length: `corsExposeHeaders` in the stack file (the default), then `pulumi up`.",
+    ),
+    CorsCause.FOREIGN_ORIGIN_ALLOWED: (
+        "The rule allows an origin that is not the app's (a wildcard `*` or too broad a pattern)",
+        f"List only the app's own origins: {_RULE}.",
+    ),
+    CorsCause.ORIGIN_MISSPELLED: (
+        "A configured origin is not spelled as a browser sends it, so S3's literal comparison never matches",
+        f"Write the origin as the browser sends it (the message says how): {_RULE}.",
+    ),
+}
+"""Each CORS cause: what it means and the fix for that cause only."""
+
+MANAGED_KEY_CAUSES = (
+    "The .env holds an old key: the stack rotated or replaced the app's key since the .env was written",
+    "The key was deleted or deactivated outside the stack (in the provider console)",
+)
+MANAGED_KEY_FIX = (
+    "This key is managed by the stack: do not regenerate it in the provider console (the stack would still hold "
+    "the old key, and the next `pulumi up` would not know the new one). Rewrite the .env from the stack's outputs: "
+    "`python -m infra.dotenv {rewrite} --force --output {output}`; if the key was revoked or leaked, rotate "
+    "it (README: \"Rotating the app credential (no downtime)\"), then rewrite the .env."
+)
+"""The Authentication Failed fix when the configuration came from a stack or a `.env` this package wrote."""

@@ -41,7 +41,7 @@ def provider_for_endpoint(endpoint: str | None) -> ProviderSpec | None:
         return _SPECS["aws"]
     host = (urlsplit(endpoint).hostname or "").lower()
     for spec in _SPECS.values():
-        if spec.endpoint_host_suffix and host.endswith(spec.endpoint_host_suffix):
+        if spec.serves_host(host):
             return spec
     return None
 

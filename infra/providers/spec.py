@@ -85,6 +85,22 @@ class ProviderSpec(ABC):
     provider's own resource takes the bucket over when the engine creates it (B2's dynamic
     provider, whose host cannot serve the engine's import `Read`)."""
 
+    def serves_host(self, host: str) -> bool:
+        """Whether `host` (lowercase) is one of the provider's S3 endpoint hosts."""
+        return bool(self.endpoint_host_suffix) and host.endswith(self.endpoint_host_suffix or "")
+
+    def endpoint_region(self, host: str) -> str | None:
+        """The region the endpoint host `host` (lowercase) names, or None when it names none."""
+        return None
+
+    def app_region_problem(self, region: str, host: str) -> str | None:
+        """Why the app's region value does not fit the endpoint host `host` (the guide's Region
+        Matching: the region in STORAGE_S3_REGION must match the one in the endpoint), or None."""
+        named = self.endpoint_region(host)
+        if named is None or named == region:
+            return None
+        return f"the {self.display_name} endpoint {host} names region {named!r}, but the region is {region!r}"
+
     @abstractmethod
     def bucket_name_problem(self, name: str) -> str | None:
         """Why `name` breaks the provider's bucket naming rules, or None."""

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.guide import contract, cors, lifecycle, permissions
-from infra.guide.troubleshooting import ErrorClass
-from infra.validate import plain_http
+from infra.guide.troubleshooting import CORS_CAUSES, CorsCause, ErrorClass
+from infra.validate import plain_http, preflight
 from infra.validate.app_sdk_url import app_sdk_put_url
-from infra.validate.classify import CheckFailed, from_s3_code
+from infra.validate.classify import CheckFailed, classify, from_s3_code
 from infra.validate.config import Target
 from infra.validate.probes import Probes
 
@@ -230,30 +230,27 @@ def versioning_notes(probes: Probes) -> tuple[str, ...]:
     )
 
 
-def _preflight(ctx: Context, url: str, origin: str, method: str) -> str | None:
-    """Why a browser at `origin` would be refused `method`, or None when allowed."""
-    headers = {"Origin": origin, "Access-Control-Request-Method": method}
-    if method in PREFLIGHT_HEADERS:
-        headers["Access-Control-Request-Headers"] = PREFLIGHT_HEADERS[method]
-    response = plain_http.request("OPTIONS", url, headers=headers, timeout=ctx.timeout)
-    if not 200 <= response.status < 300:
-        return f"preflight answered HTTP {response.status}"
-    if response.header("access-control-allow-origin") not in (origin, "*"):
-        return "no matching Access-Control-Allow-Origin"
-    allowed_methods = {m.strip().upper() for m in response.header("access-control-allow-methods").split(",")}
-    if method not in allowed_methods and "*" not in allowed_methods:
-        return f"{method} not in Access-Control-Allow-Methods"
-    wanted = [h for h in PREFLIGHT_HEADERS.get(method, "").split(",") if h]
-    allowed_headers = {h.strip().lower() for h in response.header("access-control-allow-headers").split(",")}
-    missing = [h for h in wanted if h not in allowed_headers]
-    if missing and "*" not in allowed_headers:  # a signed URL's request carries no credentials
-        return f"header {', '.join(missing)} not in Access-Control-Allow-Headers"
-    return None
+def _preflight(ctx: Context, url: str, sent: preflight.Sent) -> preflight.Verdict:
+    """The preflight's verdict; a network error fails the check saying what was being sent."""
+    reads = cors.APP_READS_AFTER_UPLOAD if sent.method == "PUT" else ()
+    try:
+        return preflight.send(url, sent, ctx.timeout, reads_headers=reads)
+    except OSError as error:
+        failure = classify(error)
+        raise CheckFailed(
+            failure.error_class, f"CORS preflight {sent.describe()}; no answer: {failure.message}"
+        ) from None
+
+
+def _refusal_line(verdict: preflight.Verdict, cause: CorsCause) -> str:
+    sent = verdict.sent
+    return f"{sent.origin} {sent.method}: refused ({cause.value}): {sent.describe()}; {verdict.answer.describe()}"
 
 
 def cors_preflight(ctx: Context) -> Passed:
-    """Each configured origin may use every method the app's browser code uses; a
-    foreign origin may not PUT. Judged as a browser judges the preflight answer."""
+    """Each configured origin may use every method the app's browser code uses; a foreign
+    origin may not PUT. Judged as a browser judges the preflight answer, and each refusal
+    named by the cause the server's answer gives (`preflight`)."""
     if not ctx.target.origins:
         raise Skip("no origins to check: pass --origin, or --stack to read corsAllowedOrigins")
     url = plain_http.without_query(
@@ -261,24 +258,44 @@ def cors_preflight(ctx: Context) -> Passed:
             "put_object", Params={"Bucket": ctx.target.bucket, "Key": ctx.probes.key("cors-preflight")}, ExpiresIn=60
         )
     )
-    problems = []
+    problems: list[tuple[CorsCause, str]] = []
+    verdicts: list[preflight.Verdict] = []
     for origin in ctx.target.origins:
         # A browser sends its page's serialized origin, never the configured spelling; a
         # preflight with the configured spelling could pass where the real app is refused.
         problem = cors.origin_problem(origin, production=False)
         if problem:
-            problems.append(f"{origin!r} {problem}")
+            problems.append((CorsCause.ORIGIN_MISSPELLED, f"{origin!r} {problem}"))
         sent = cors.browser_origin(origin)
         if sent is None:
             continue
-        for method in cors.APP_METHODS:
-            why = _preflight(ctx, url, sent, method)
-            if why:
-                problems.append(f"{sent} {method}: refused ({why})")
-    if _preflight(ctx, url, FOREIGN_ORIGIN, "PUT") is None:
-        problems.append(f"foreign origin {FOREIGN_ORIGIN} is allowed to PUT: list only the app's origins")
+        verdicts += [_preflight(ctx, url, preflight.app_request(sent, method)) for method in cors.APP_METHODS]
+    # A refusal that names no reason is narrowed by the other answers: once any rule let a
+    # preflight through, the bucket has CORS rules and the refused ones matched none.
+    some_allowed = any(v.allowed for v in verdicts)
+    for verdict in verdicts:
+        cause = verdict.cause
+        if cause is CorsCause.REFUSED_UNEXPLAINED and some_allowed:
+            cause = CorsCause.REFUSED_NO_RULE_MATCHED
+        if cause is not None:
+            problems.append((cause, _refusal_line(verdict, cause)))
+    foreign = _preflight(ctx, url, preflight.Sent(FOREIGN_ORIGIN, "PUT", PREFLIGHT_HEADERS["PUT"]))
+    if foreign.cause in (None, CorsCause.ETAG_NOT_EXPOSED):  # the browser would send the PUT
+        problems.append(
+            (
+                CorsCause.FOREIGN_ORIGIN_ALLOWED,
+                f"foreign origin {FOREIGN_ORIGIN} is allowed to PUT: list only the app's origins; "
+                f"{foreign.sent.describe()}; {foreign.answer.describe()}",
+            )
+        )
     if problems:
-        raise CheckFailed(ErrorClass.CORS, "\n".join(["Browsers would be refused or wrongly allowed:", *problems]))
+        causes = tuple(dict.fromkeys(cause for cause, _ in problems))
+        raise CheckFailed(
+            ErrorClass.CORS,
+            "\n".join(["Browsers would be refused or wrongly allowed:", *(line for _, line in problems)]),
+            tuple(CORS_CAUSES[c][0] for c in causes),
+            " ".join(dict.fromkeys(CORS_CAUSES[c][1] for c in causes)),
+        )
     methods = ", ".join(cors.APP_METHODS)
     return Passed(f"{len(ctx.target.origins)} origin(s) allowed {methods}; a foreign origin refused")
 

@@ -31,18 +31,32 @@ class Failure:
 
     error_class: ErrorClass
     message: str
+    causes: tuple[str, ...] | None = None
+    """The causes the answer points to; None: the guide's list for the class."""
+    fix: str | None = None
+    """The fix for those causes only; None: the guide's fix for the class."""
 
     @property
     def code(self) -> str:
         return self.error_class.value
 
+    @property
+    def shown_causes(self) -> tuple[str, ...]:
+        return self.causes if self.causes is not None else TROUBLESHOOTING[self.error_class].causes
+
+    @property
+    def shown_fix(self) -> str:
+        return self.fix if self.fix is not None else TROUBLESHOOTING[self.error_class].fix
+
 
 class CheckFailed(Exception):
     """Raised by a check that judged the outcome wrong (content differs, CORS refused...)."""
 
-    def __init__(self, error_class: ErrorClass, message: str) -> None:
+    def __init__(
+        self, error_class: ErrorClass, message: str, causes: tuple[str, ...] | None = None, fix: str | None = None
+    ) -> None:
         super().__init__(message)
-        self.failure = Failure(error_class, message)
+        self.failure = Failure(error_class, message, causes, fix)
 
 
 def guide_line(error_class: ErrorClass) -> str:

@@ -113,6 +113,21 @@ def _wire_problems(inputs: Inputs) -> list[str]:
     return problems
 
 
+def _region_matching(region: str, endpoint: str) -> list[str]:
+    """The guide's Region Matching rule: STORAGE_S3_REGION must be the region the endpoint names.
+    What each provider's endpoint names is the provider's knowledge (`ProviderSpec.app_region_problem`)."""
+    spec = provider_for_endpoint(endpoint)
+    if spec is None or not region.strip() or region != region.strip():
+        return []  # an unknown S3-compatible host names no region we know; blanks are reported above
+    problem = spec.app_region_problem(region, (urlsplit(endpoint).hostname or "").lower())
+    if problem is None:
+        return []
+    return [
+        f"{contract.REGION} {region!r} does not match {contract.ENDPOINT} {endpoint}: {problem}. "
+        "The guide's Region Matching rule: the region must match the endpoint's; fix whichever of the two is wrong"
+    ]
+
+
 def load_target(inputs: Inputs) -> Target:
     """The validated target; ConfigurationProblems listing every problem otherwise."""
     problems: list[str] = []
@@ -133,6 +148,8 @@ def load_target(inputs: Inputs) -> Target:
         problem = endpoint_problem(endpoint)
         if problem:
             problems.append(f"{contract.ENDPOINT} {problem}")
+        else:
+            problems += _region_matching(inputs.get(contract.REGION), endpoint)
     expiration = _positive_int(contract.SIGNED_URL_EXPIRATION, inputs.get(contract.SIGNED_URL_EXPIRATION), problems)
     for name in (contract.MAX_FILE_SIZE, contract.QUOTA):
         _positive_int(name, inputs.get(name), problems)

@@ -8,12 +8,28 @@ among them).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from infra.dotenv.file import HEADER as DOTENV_HEADER
 from infra.guide import contract
 from infra.stack_outputs import PulumiNotFound, StackOutputError, read_stack_outputs
+
+
+_DOTENV_SOURCE = re.compile(re.escape(DOTENV_HEADER) + r" from (stack|file) (.+)\.")
+
+
+@dataclass(frozen=True)
+class Managed:
+    """The configuration came from a stack, or from a `.env` `infra.dotenv` wrote: the key is the
+    stack's, so the fix for a refused key is to rewrite the `.env` or rotate, never the console."""
+
+    rewrite_args: str
+    """How `infra.dotenv` reads the outputs again: `--stack prod`, `--from-json FILE`, or `--stack <stack>`."""
+    output: str
+    """The `.env` to rewrite."""
 
 
 class InputError(Exception):
@@ -28,6 +44,7 @@ class Inputs:
     source: str
     origins: tuple[str, ...] = field(default=())
     origins_source: str = ""
+    managed: Managed | None = None
 
     def get(self, name: str) -> str:
         return self.values.get(name, "")
@@ -60,7 +77,23 @@ def from_env_file(path: Path) -> Inputs:
         raw = dotenv_values(path, interpolate=False)
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"--env-file {path}: cannot be read ({type(error).__name__})") from None
-    return Inputs(_contract_values(raw), f"env file {path}")
+    return Inputs(_contract_values(raw), f"env file {path}", managed=_written_by_dotenv(path))
+
+
+def _written_by_dotenv(path: Path) -> Managed | None:
+    """`Managed` when the file's first line is the header `python -m infra.dotenv` writes."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            first = handle.readline(1000)
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not first.startswith(DOTENV_HEADER):
+        return None
+    match = _DOTENV_SOURCE.fullmatch(first.rstrip("\r\n"))
+    if match is None:
+        return Managed("--stack <stack>", str(path))
+    kind, name = match.groups()
+    return Managed(f"--stack {name}" if kind == "stack" else f"--from-json {name}", str(path))
 
 
 def from_stack(stack: str, project_dir: Path, timeout: float) -> Inputs:
@@ -84,6 +117,7 @@ def from_stack(stack: str, project_dir: Path, timeout: float) -> Inputs:
         f"stack {stack}",
         tuple(str(o) for o in origins),
         f"stack output {contract.CORS_ORIGINS_OUTPUT}" if origins else "",
+        Managed(f"--stack {stack}", ".env"),
     )
 
 
@@ -91,4 +125,4 @@ def with_origins(inputs: Inputs, origins: tuple[str, ...]) -> Inputs:
     """`--origin` values replace the stack's origins."""
     if not origins:
         return inputs
-    return Inputs(inputs.values, inputs.source, origins, "--origin")
+    return Inputs(inputs.values, inputs.source, origins, "--origin", inputs.managed)

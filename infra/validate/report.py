@@ -140,12 +140,12 @@ def _failure_lines(result: CheckResult) -> list[tuple[int, str, str]]:
     """(indent, text, style) lines under a failed check: the error, then the guide's hints."""
     if result.failure is None:
         return []
-    trouble = TROUBLESHOOTING[result.failure.error_class]
-    first, *more = result.failure.message.splitlines()
+    failure = result.failure
+    first, *more = failure.message.splitlines()
     lines = [(5, f"Error: {first}", "red")] + [(7, f"- {line}", "red") for line in more]
-    lines.append((5, "Possible causes:", ""))
-    lines += [(7, f"- {cause}", "") for cause in trouble.causes]
-    lines.append((5, f"Fix: {trouble.fix}", ""))
+    lines.append((5, "Possible causes:" if failure.causes is None else "Cause:", ""))
+    lines += [(7, f"- {cause}", "") for cause in failure.shown_causes]
+    lines.append((5, f"Fix: {failure.shown_fix}", ""))
     return lines
 
 
@@ -180,8 +180,8 @@ def as_dict(outcome: Outcome, redact: Redactor) -> dict[str, Any]:
                     "class": r.failure.code,
                     "message": r.failure.message,
                     "title": TROUBLESHOOTING[r.failure.error_class].title,
-                    "causes": list(TROUBLESHOOTING[r.failure.error_class].causes),
-                    "fix": TROUBLESHOOTING[r.failure.error_class].fix,
+                    "causes": list(r.failure.shown_causes),
+                    "fix": r.failure.shown_fix,
                 },
             }
             for r in outcome.results

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from infra.guide.troubleshooting import ErrorClass
+from infra.guide.troubleshooting import MANAGED_KEY_CAUSES, MANAGED_KEY_FIX, ErrorClass
 from infra.validate import fresh_key, interrupts
 from infra.validate.bounded import bounded
 from infra.validate.checks import CHECKS, CONFIGURATION, Context, Passed, Skip
@@ -155,6 +155,7 @@ def run(
             result = _result(check.id, check.name, kind, value, _ms(start), timeout)
             if check.id == CREDENTIAL_CHECK:
                 result = _with_key_wait(result, value, waited, fresh_credential, timeout)
+            result = _managed_key_advice(result, inputs)
             status[check.id] = result.status
             outcome.results.append(result)
     finally:
@@ -196,7 +197,17 @@ def _with_key_wait(
         line = fresh_key.hint()
     else:
         return result
-    return dataclasses.replace(result, failure=Failure(failure.error_class, f"{failure.message}\n{line}"))
+    return dataclasses.replace(result, failure=dataclasses.replace(failure, message=f"{failure.message}\n{line}"))
+
+
+def _managed_key_advice(result: CheckResult, inputs: Inputs) -> CheckResult:
+    """A refused key that this package manages is fixed from the stack, not in the provider's
+    console (a key made there is one the stack does not know: drift)."""
+    failure = result.failure
+    if failure is None or failure.error_class is not ErrorClass.AUTH_FAILED or inputs.managed is None:
+        return result
+    fix = MANAGED_KEY_FIX.format(rewrite=inputs.managed.rewrite_args, output=inputs.managed.output)
+    return dataclasses.replace(result, failure=dataclasses.replace(failure, causes=MANAGED_KEY_CAUSES, fix=fix))
 
 
 def _clean_up(ctx: Context) -> list[str]:

@@ -47,6 +47,17 @@ REPLICA_REGION = SettingKey(
     providers=frozenset({"aws"}),
 )
 
+_HOST_REGION = re.compile(
+    r"(?:^|\.)s3(?:-accesspoint)?(?:-fips)?(?:\.dualstack)?[.-]([a-z]{2,4}(?:-[a-z]+)+-\d{1,2})"
+    r"(?:\.vpce)?\.amazonaws\.com(?:\.cn)?"
+)
+"""The region in an S3 endpoint host, in each form AWS documents ("Amazon S3 endpoints and quotas",
+docs.aws.amazon.com/general/latest/gr/s3.html; botocore's data/endpoints.json): `s3.<region>`,
+the legacy dash form `s3-<region>`, `s3.dualstack.<region>`, `s3-fips[.dualstack].<region>`,
+access points `s3-accesspoint[-fips][.dualstack].<region>`, PrivateLink `*.s3.<region>.vpce`,
+with a bucket label in front (virtual-hosted) or not, and China's `.amazonaws.com.cn`."""
+_US_EAST_1_HOSTS = frozenset({"s3.amazonaws.com", "s3-external-1.amazonaws.com"})
+"""The global endpoint and its legacy alias: requests there are signed for us-east-1."""
 _KMS_ARN = re.compile(r"arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key|alias)/[A-Za-z0-9/_+=,.@-]+")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
@@ -132,6 +143,15 @@ class AwsSpec(ProviderSpec):
     explicit_provider = True
     endpoint_host_suffix = ".amazonaws.com"
     supports_adoption = True
+
+    def serves_host(self, host: str) -> bool:
+        return host.endswith((".amazonaws.com", ".amazonaws.com.cn"))
+
+    def endpoint_region(self, host: str) -> str | None:
+        if host in _US_EAST_1_HOSTS or host.endswith(tuple("." + h for h in _US_EAST_1_HOSTS)):
+            return "us-east-1"
+        match = _HOST_REGION.search(host)
+        return match.group(1) if match and match.end() == len(host) else None
 
     def bucket_name_problem(self, name: str) -> str | None:
         problem = dns_bucket_name_problem(name, 3, 63, allow_dots=True)

@@ -73,6 +73,10 @@ def region_of_endpoint(endpoint: str) -> str | None:
     return match.group(1)
 
 
+_HOST_REGION = re.compile(r"(?:^|\.)s3\.([a-z]{2}-[a-z]+-\d{3})\.backblazeb2\.com")
+"""The region in a B2 S3 host: `s3.us-west-004.backblazeb2.com` or a bucket's `<bucket>.s3.us-west-004...`."""
+
+
 @dataclass(frozen=True)
 class BackblazeOptions:
     """B2-only settings."""
@@ -118,6 +122,10 @@ class BackblazeSpec(ProviderSpec):
     credential_env = ("B2_APPLICATION_KEY_ID", "B2_APPLICATION_KEY")
     credential_note = "read by this package's dynamic provider (no Pulumi plugin): B2_APPLICATION_KEY_ID + B2_APPLICATION_KEY"
     endpoint_host_suffix = ".backblazeb2.com"
+
+    def endpoint_region(self, host: str) -> str | None:
+        match = _HOST_REGION.search(host)
+        return match.group(1) if match and match.end() == len(host) else None
 
     def parse_options(self, values: Mapping[str, Any], report: Report) -> BackblazeOptions:
         bucket_id = str(values.get(BUCKET_ID.name) or "").strip()

@@ -69,6 +69,16 @@ class CloudflareSpec(ProviderSpec):
     def bucket_name_problem(self, name: str) -> str | None:
         return dns_bucket_name_problem(name, 3, 63)
 
+    def app_region_problem(self, region: str, host: str) -> str | None:
+        """R2's endpoint names the account, not a region: the app's region is `auto`, or the alias
+        `us-east-1` R2's S3 API also takes (regions.py, with Cloudflare's words)."""
+        if region == REGION or region in S3_REGION_ALIASES:
+            return None
+        return (
+            f"the Cloudflare R2 endpoint {host} names no region; R2's region is {REGION!r} (the guide: "
+            f"\"Cloudflare R2 uses auto for the region\"), but the region is {region!r}"
+        )
+
     def parse_options(self, values: Mapping[str, Any], report: Report) -> CloudflareOptions | None:
         account = values.get(ACCOUNT_ID.name) or ""
         hint = values.get(LOCATION_HINT.name) or ""

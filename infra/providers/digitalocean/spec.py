@@ -50,6 +50,11 @@ def _endpoint_region(endpoint: str) -> str | None:
     return match.group(1) if match else None
 
 
+_HOST_REGION = re.compile(r"(?:^|\.)([a-z]{3}\d)(?:\.cdn)?" + re.escape(ENDPOINT_SUFFIX))
+"""The datacenter in a Spaces host: `nyc3.digitaloceanspaces.com`, a bucket's
+`<bucket>.nyc3.digitaloceanspaces.com`, or its CDN `<bucket>.nyc3.cdn.digitaloceanspaces.com`."""
+
+
 class DigitalOceanSpec(ProviderSpec):
     name = "digitalocean"
     display_name = "DigitalOcean Spaces"
@@ -70,6 +75,10 @@ class DigitalOceanSpec(ProviderSpec):
 
     def bucket_name_problem(self, name: str) -> str | None:
         return dns_bucket_name_problem(name, 3, 63)
+
+    def endpoint_region(self, host: str) -> str | None:
+        match = _HOST_REGION.search(host)
+        return match.group(1) if match and match.end() == len(host) else None
 
     def bucket_import_id(self, bucket: str, region: str, options: Any) -> str:
         """`<region>,<name>`, as the DigitalOcean provider imports a Space."""
