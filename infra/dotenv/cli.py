@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from infra.dotenv.file import MODE, render, write_private
+from infra.dotenv.formats import DEFAULT_FORMAT, FORMATS
+from infra.dotenv.git_guard import tracked_by_git
 from infra.dotenv.values import DotenvError, contract_values
 from infra.offline.stack_files import PROJECT_ROOT
 from infra.stack_outputs import PulumiNotFound, StackOutputError, read_stack_outputs
@@ -35,7 +37,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="read outputs saved with `pulumi stack output --json --show-secrets` ('-' for stdin)",
     )
     parser.add_argument("--output", type=Path, default=Path(".env"), metavar="PATH", help="file to write (default .env)")
-    parser.add_argument("--force", action="store_true", help="replace the file if it already exists")
+    parser.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        default=DEFAULT_FORMAT,
+        help="; ".join(f"{f.name}: {f.readers}" for f in FORMATS.values()) + f" (default {DEFAULT_FORMAT})",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the file if it already exists, and write it even where git would track it (with a warning)",
+    )
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=argparse.SUPPRESS)
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     return parser
@@ -45,18 +57,27 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         outputs, source = _outputs(args, stdin or sys.stdin)
-        values = contract_values(outputs)
-        write_private(args.output, render(values, source), force=args.force)
+        values = contract_values(outputs, FORMATS[args.format].problem)
+        tracked = tracked_by_git(args.output)
+        if tracked and not args.force:
+            raise DotenvError(f"refusing to write the secret: {tracked.explain()}; or pass --force")
+        write_private(args.output, render(values, source, args.format), force=args.force)
     except DotenvError as error:
         print(f"error: {error}; nothing was written", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return 1
-    print(f"Wrote {args.output} (mode {MODE:04o}) from {source}:")
+    if tracked:
+        print(f"warning: written because of --force, but {tracked.explain()}", file=sys.stderr)
+    print(f"Wrote {args.output} ({args.format} format, mode {MODE:04o}) from {source}:")
     for name in values:
         print(f"  {name}")
-    print("Values are not shown. Check the bucket with: python -m infra.validate --env-file " + str(args.output))
+    print("Values are not shown.", end=" ")
+    if args.format == "json":
+        print("The validator reads .env files: write one with --format dotenv to check the bucket.")
+    else:
+        print("Check the bucket with: python -m infra.validate --env-file " + str(args.output))
     return 0
 
 

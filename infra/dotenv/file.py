@@ -2,8 +2,7 @@
 
 The file is created with mode 0600 (`os.open` with `O_EXCL`, or `mkstemp` plus an atomic
 rename for `--force`), so there is no moment when another user could read it, and a failed
-write leaves any previous file as it was. Values are single-quoted, which python-dotenv and
-Node's dotenv both read literally (values that would need escaping are refused earlier).
+write leaves any previous file as it was. What the text looks like is `formats.py`'s job.
 """
 
 from __future__ import annotations
@@ -16,30 +15,20 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from infra.dotenv.formats import DEFAULT_FORMAT, FORMATS
 from infra.dotenv.values import DotenvError
 
+
 MODE = 0o600
-HEADER = "# RaptScallions storage (STORAGE_*), written by `python -m infra.dotenv`"
-"""How the file's first line starts: the validator knows by it that the key is the stack's."""
 
 
-def render(values: Mapping[str, str], source: str) -> str:
-    """The file's text: a header saying where it came from, then `NAME='value'` lines."""
-    lines = [
-        f"{HEADER} from {comment_text(source)}.",
-        "# Holds the secret access key: keep it private and out of git.",
-    ]
-    lines += [f"{name}='{value}'" for name, value in values.items()]
-    text = "\n".join(lines) + "\n"
-    if dotenv_values(stream=io.StringIO(text)) != dict(values):
+def render(values: Mapping[str, str], source: str, format_name: str = DEFAULT_FORMAT) -> str:
+    """The file's text in `format_name` (infra/dotenv/formats.py). The default format is read
+    back with python-dotenv before anything is written, a last guard for the app's own loader."""
+    text = FORMATS[format_name].render(values, source)
+    if format_name == DEFAULT_FORMAT and dotenv_values(stream=io.StringIO(text)) != dict(values):
         raise DotenvError("the values would not read back unchanged from a .env file; refusing to write it")
     return text
-
-
-def comment_text(text: str) -> str:
-    """`text` safe inside a `#` comment line: anything that could end the line (newline, CR,
-    U+2028, which Node's dotenv also splits on) or hide in it is written as an escape."""
-    return "".join(ch if ch.isprintable() and ch != "\\" else ascii(ch)[1:-1] for ch in text)
 
 
 def write_private(path: Path, text: str, *, force: bool) -> None:

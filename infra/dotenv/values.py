@@ -6,26 +6,23 @@ values (one of them is the secret key).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from infra.guide import contract
 
 MASKED = "[secret]"
 """What `pulumi stack output --json` prints for a secret without `--show-secrets`."""
-_UNSAFE = re.compile(r"['\\]|\$\{")
-"""What the dotenv dialects read differently inside single quotes: a quote, a backslash, `${`
-(python-dotenv expands it even there, Node's dotenv does not); so are control characters and
-line separators (anything not printable, see `_unsafe`)."""
 
 
 class DotenvError(Exception):
     """Nothing was written; the message says why and never holds a value."""
 
 
-def contract_values(outputs: Mapping[str, Any]) -> dict[str, str]:
+def contract_values(outputs: Mapping[str, Any], refusal: Callable[[str], str | None]) -> dict[str, str]:
     """The contract variables present in `outputs`, in the contract's order, as text.
+
+    `refusal` says why the chosen file format cannot hold a value exactly (infra/dotenv/formats.py).
 
     Required variables must be there; optional ones (the endpoint, absent on AWS) are written
     only when the stack exports them, so the app falls back to its own defaults otherwise.
@@ -53,8 +50,8 @@ def contract_values(outputs: Mapping[str, Any]) -> dict[str, str]:
             problems.append(f"{variable.name} must be {' or '.join(contract.CHECKSUM_VALUES)}, as the app's SDK reads it")
         elif variable.secret and text == MASKED:
             problems.append(f"{variable.name} is masked ({MASKED}): export the outputs with --show-secrets")
-        elif _unsafe(text):
-            problems.append(f"{variable.name} contains a quote, backslash, `${{` or control character; refusing to write it")
+        elif refusal(text):
+            problems.append(f"{variable.name} {refusal(text)}; refusing to write it")
         else:
             values[variable.name] = text
     if missing:
@@ -75,6 +72,3 @@ def _as_text(raw: str | int | float) -> str:
         return str(int(raw))
     return str(raw)
 
-
-def _unsafe(text: str) -> bool:
-    return bool(_UNSAFE.search(text)) or any(not (ch.isprintable() or ch == " ") for ch in text)

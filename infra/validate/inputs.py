@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infra.dotenv.file import HEADER as DOTENV_HEADER
+from infra.dotenv.formats import HEADER as DOTENV_HEADER
 from infra.guide import contract
 from infra.stack_outputs import PulumiNotFound, StackOutputError, read_stack_outputs
 
