@@ -10,7 +10,7 @@ STACK ?= prod
 # because a third of the suite waits on servers, timeouts and lifecycle days rather than computing.
 WORKERS ?= 3
 
-.PHONY: plan test test-servers lint bench install localstack node-packages rgw
+.PHONY: plan test test-servers lint bench install localstack node-packages rgw chromium
 
 install: $(STAMP)
 
@@ -27,7 +27,7 @@ plan: $(STAMP)
 test: $(STAMP) test-servers
 	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup
 
-test-servers: localstack node-packages rgw
+test-servers: localstack node-packages rgw chromium
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -47,3 +47,8 @@ node-packages:
 # radosgw ceph-mon ceph-osd ceph-common when missing; the tests start and stop the cluster.
 rgw:
 	python3 scripts/rgw_cluster.py install
+
+# Debian's Chromium, the headless browser that judges CORS (tests/test_browser_cors.py),
+# driven by the pinned playwright-core from node-packages: apt-get install chromium when missing.
+chromium:
+	python3 scripts/chromium.py install
