@@ -9,10 +9,13 @@ the same rules, which is what the RGW and browser tests judge.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from infra.guide import contract
+from infra import PROJECT
 from infra.offline.harness import Plan
+from infra.offline.stack_files import stack_config
 from infra.providers.aws.documents import s3_cors_from_aws_rules
 from infra.providers.backblaze.rules import s3_cors_from_b2_rules
 from infra.providers.cloudflare.documents import s3_cors_from_r2_rules
@@ -53,5 +56,9 @@ def rendered_cors(stack: str) -> dict[str, Any]:
 
 
 def configured_origin(stack: str) -> str:
-    """The stack's first configured origin: where the app's pages are served from."""
-    return shipped_plan(stack).outputs["corsAllowedOrigins"][0]
+    """The first origin the stack file configures: where the app's pages are served from.
+
+    Read from `Pulumi.<stack>.yaml`, not from the plan, so a rendering that changes the origin
+    (say, adds a trailing slash) is judged against what the user wrote and the browser sends."""
+    config, _ = stack_config(stack)
+    return json.loads(config[f"{PROJECT}:corsAllowedOrigins"])[0]
