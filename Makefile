@@ -10,7 +10,7 @@ STACK ?= prod
 # because a third of the suite waits on servers, timeouts and lifecycle days rather than computing.
 WORKERS ?= 3
 
-.PHONY: plan test test-servers lint bench install localstack node-packages rgw env-readers
+.PHONY: plan test test-servers lint bench install localstack node-packages rgw env-readers chromium
 
 install: $(STAMP)
 
@@ -27,7 +27,7 @@ plan: $(STAMP)
 test: $(STAMP) test-servers
 	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup
 
-test-servers: localstack node-packages rgw env-readers
+test-servers: localstack node-packages rgw env-readers chromium
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -52,3 +52,8 @@ rgw:
 # (apt-get, only when the command is missing; no Docker daemon is needed).
 env-readers:
 	python3 scripts/env_readers.py install
+
+# Debian's Chromium, the headless browser that judges CORS (tests/test_browser_cors.py),
+# driven by the pinned playwright-core from node-packages: apt-get install chromium when missing.
+chromium:
+	python3 scripts/chromium.py install

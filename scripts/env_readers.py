@@ -7,35 +7,22 @@ left alone. Usage: python3 scripts/env_readers.py install
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
+
+try:  # imported as scripts.env_readers, run as scripts/env_readers.py
+    from scripts import apt_packages
+except ImportError:  # pragma: no cover - run as a script: scripts/ is on sys.path
+    import apt_packages
 
 PACKAGES = {"docker": "docker.io", "kubectl": "kubernetes-client"}
 
 
-def missing() -> list[str]:
-    return [PACKAGES[command] for command in PACKAGES if shutil.which(command) is None]
-
-
 def install() -> int:
-    packages = missing()
-    if not packages:
-        return 0
-    if os.geteuid() != 0:
-        print(f"env readers: install {' '.join(packages)} (apt-get, as root) for the env-file tests", file=sys.stderr)
-        return 1
-    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=environment, timeout=900)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], check=True, env=environment, timeout=1800
-    )
-    still = missing()
-    if still:
-        print(f"env readers: still missing after apt-get: {' '.join(still)}", file=sys.stderr)
-        return 1
-    return 0
+    """One apt install per missing command, so a present command's package is never touched."""
+    failures = 0
+    for command, package in PACKAGES.items():
+        failures += apt_packages.install(f"env-file reader {command}", [package], [command])
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

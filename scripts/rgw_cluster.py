@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 import signal
 import socket
 import string
@@ -33,6 +32,11 @@ import urllib.request
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+try:  # imported by the tests as scripts.rgw_cluster, run as scripts/rgw_cluster.py
+    from scripts import apt_packages
+except ImportError:  # pragma: no cover - run as a script: scripts/ is on sys.path
+    import apt_packages
 
 PACKAGES = ("radosgw", "ceph-mon", "ceph-osd", "ceph-common")
 BINARIES = ("ceph-mon", "ceph-osd", "radosgw", "radosgw-admin", "ceph", "monmaptool")
@@ -127,35 +131,12 @@ class StartError(RuntimeError):
 
 
 def binaries_missing() -> list[str]:
-    return [name for name in BINARIES if shutil.which(name) is None]
+    return apt_packages.binaries_missing(BINARIES)
 
 
 def install() -> int:
-    """apt-get the packages when a binary is missing; `apt-get update` first if lists are stale."""
-    missing = binaries_missing()
-    if not missing:
-        print("Ceph RGW binaries present: " + ", ".join(BINARIES))
-        return 0
-    apt = shutil.which("apt-get")
-    if apt is None:
-        print(f"Ceph RGW not installed ({', '.join(missing)} missing) and no apt-get: RGW tests will skip.")
-        return 0
-    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    if sudo and (shutil.which("sudo") is None or subprocess.run([*sudo, "true"], capture_output=True).returncode):
-        print("Ceph RGW not installed, and neither root nor passwordless sudo to install it: RGW tests will skip.")
-        return 0
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    command = [*sudo, apt, "install", "-y", "--no-install-recommends", *PACKAGES]
-    if subprocess.run(command, env=env).returncode != 0:  # a fresh machine may have no package lists yet
-        subprocess.run([*sudo, apt, "update"], env=env)
-        if subprocess.run(command, env=env).returncode != 0:
-            print(f"rgw_cluster: `apt-get install {' '.join(PACKAGES)}` failed (see above)", file=sys.stderr)
-            return 1
-    still = binaries_missing()
-    if still:
-        print(f"installed {', '.join(PACKAGES)} but {', '.join(still)} still missing", file=sys.stderr)
-        return 1
-    return 0
+    """apt-get the Ceph packages when a binary is missing (scripts/apt_packages.py)."""
+    return apt_packages.install("Ceph RGW", PACKAGES, BINARIES)
 
 
 def _free_ports(count: int) -> list[int]:

@@ -45,7 +45,7 @@ def test_make_test_prepares_every_server_and_client_the_suite_uses() -> None:
     from tests.makefile_support import make_prerequisites
 
     prerequisites = make_prerequisites(PROJECT_ROOT / "Makefile", "test")
-    assert {"$(STAMP)", "localstack", "node-packages", "rgw"} <= prerequisites
+    assert {"$(STAMP)", "localstack", "node-packages", "rgw", "chromium"} <= prerequisites
     ci = [line for line in (PROJECT_ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
     assert ci[-1] == "make test" and not any("scripts/" in line for line in ci), ci
 

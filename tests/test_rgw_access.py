@@ -21,10 +21,10 @@ from infra.guide.cors import CorsRule, s3_cors_configuration
 from infra.guide.permissions import app_policy_document
 from infra.offline.harness import Plan
 from infra.providers.aws.documents import tls_only_bucket_policy
-from infra.providers.digitalocean.documents import s3_cors_from_spaces_rules
 from infra.validate.probes import PREFIX
-from tests.conftest import shipped_plan
+from tests.conftest import SHIPPED_STACKS
 from tests.rgw_server import Rgw
+from tests.stack_cors import configured_origin, rendered_cors
 from tests.s3_servers import Credential, preflight, snapshot, unique_bucket
 from tests.validate_run import assert_told_safely, storage_env, validate_text_and_json
 
@@ -169,24 +169,12 @@ def test_declared_tls_only_policy_refuses_plain_http(rgw: Rgw, prod_plan: Plan) 
     assert error_code(rgw.client("s3", credential).put_object, Bucket=bucket, Key="a.txt", Body=b"x") == "AccessDenied"
 
 
-ORIGINS = {"prod": "https://app.raptscallions.com", "spaces-staging": "https://staging.raptscallions.com"}
-
-
-def rendered_cors(stack: str) -> dict[str, Any]:
-    """The CORS document the stack's provider sends: Spaces' declared inputs, translated; AWS's
-    declared rule is the guide's (tests/test_aws_component.py), for the stack's origins."""
-    plan = shipped_plan(stack)
-    if stack == "spaces-staging":
-        cors = app_part(plan).one("digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration")
-        return s3_cors_from_spaces_rules(cors.inputs["corsRules"])
-    return s3_cors_configuration(CorsRule(allowed_origins=tuple(plan.outputs["corsAllowedOrigins"])))
-
-
-@pytest.fixture(scope="module", params=sorted(ORIGINS))
+@pytest.fixture(scope="module", params=SHIPPED_STACKS)
 def cors_bucket(request: pytest.FixtureRequest, rgw: Rgw) -> tuple[str, str]:
+    """A bucket holding the stack's CORS rules as its provider puts them (tests/stack_cors.py)."""
     bucket = rgw.create_bucket(unique_bucket("cors"))
     rgw.client().put_bucket_cors(Bucket=bucket, CORSConfiguration=rendered_cors(request.param))
-    return bucket, ORIGINS[request.param]
+    return bucket, configured_origin(request.param)
 
 
 @pytest.mark.parametrize("method", ["PUT", "GET", "HEAD"])
@@ -218,7 +206,7 @@ PRE_EXISTING = {
 def test_validator_passes_all_ten_checks_with_the_least_privilege_user(rgw: Rgw) -> None:
     bucket = rgw.create_bucket(unique_bucket("validate"))
     admin = rgw.client()
-    origin = ORIGINS["prod"]
+    origin = configured_origin("prod")
     admin.put_bucket_cors(Bucket=bucket, CORSConfiguration=s3_cors_configuration(CorsRule(allowed_origins=(origin,))))
     for key, body in PRE_EXISTING.items():
         admin.put_object(Bucket=bucket, Key=key, Body=body)

@@ -285,6 +285,33 @@ def cors_rule_of(rules: Sequence[Mapping[str, Any]] | None) -> CorsRule | None:
     )
 
 
+def s3_cors_from_b2_rules(rules: Sequence[Mapping[str, Any]] | None) -> dict[str, Any]:
+    """B2 `corsRules` as the S3 `CORSConfiguration` B2's S3-compatible API holds them to
+    (what S3 GetBucketCors returns, https://www.backblaze.com/apidocs/s3-get-bucket-cors),
+    so an S3 server can be given the same rules. Only `s3_*` operations govern requests to
+    the S3 API, which signed URLs use; `b2_*` operations govern the native API and have no
+    S3 method ("Cross-Origin Resource Sharing Rules",
+    https://www.backblaze.com/docs/cloud-storage-cross-origin-resource-sharing-rules), so
+    they are left out and a rule with none of the `s3_*` kind is dropped."""
+    methods = {operation: method for method, operation in CORS_OPERATIONS.items()}
+    converted = []
+    for rule in normalized_cors_rules(rules):
+        allowed = [methods[operation] for operation in rule["allowedOperations"] if operation in methods]
+        if not allowed:
+            continue
+        converted.append(
+            {
+                "ID": rule["corsRuleName"],
+                "AllowedHeaders": rule["allowedHeaders"],
+                "AllowedMethods": allowed,
+                "AllowedOrigins": rule["allowedOrigins"],
+                "ExposeHeaders": rule["exposeHeaders"],
+                "MaxAgeSeconds": rule["maxAgeSeconds"],
+            }
+        )
+    return {"CORSRules": converted}
+
+
 def capability_problem(capabilities: Iterable[str]) -> str | None:
     """Why a key with `capabilities` is not exactly the app's key, or None."""
     given = set(capabilities)
