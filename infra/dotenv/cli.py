@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from infra.dotenv.failover import failover_outputs
 from infra.dotenv.file import MODE, render, write_private
 from infra.dotenv.values import DotenvError, contract_values
 from infra.offline.stack_files import PROJECT_ROOT
@@ -36,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--output", type=Path, default=Path(".env"), metavar="PATH", help="file to write (default .env)")
     parser.add_argument("--force", action="store_true", help="replace the file if it already exists")
+    parser.add_argument(
+        "--failover",
+        action="store_true",
+        help="write the replica's .env (its bucket, region and failover credential) for a failover; README, 'Failing over to the replica'",
+    )
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=argparse.SUPPRESS)
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     return parser
@@ -45,6 +51,8 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         outputs, source = _outputs(args, stdin or sys.stdin)
+        if args.failover:
+            outputs, source = failover_outputs(outputs), f"{source}, failover to the replica"
         values = contract_values(outputs)
         write_private(args.output, render(values, source), force=args.force)
     except DotenvError as error:
