@@ -32,8 +32,26 @@ def app_environment(settings: Settings, access: StorageAccess) -> dict[str, pulu
     return environment
 
 
-def contract_outputs(settings: Settings, access: StorageAccess) -> dict[str, pulumi.Input]:
-    """Every contract variable (`app_environment`) plus the CORS origins, for the validator."""
+def contract_outputs(
+    settings: Settings, access: StorageAccess, failover: StorageAccess | None = None
+) -> dict[str, pulumi.Input]:
+    """Every contract variable (`app_environment`) plus the CORS origins, for the validator,
+    and, with a replica the app can fail over to, its `contract.FAILOVER_OUTPUTS`."""
     outputs = app_environment(settings, access)
     outputs[contract.CORS_ORIGINS_OUTPUT] = list(settings.cors.allowed_origins)
+    if failover is not None:
+        outputs.update(failover_outputs(failover))
     return outputs
+
+
+def failover_outputs(failover: StorageAccess) -> dict[str, pulumi.Input]:
+    """The replica's bucket, region, endpoint (where there is one) and failover credential,
+    under the names `contract.FAILOVER_OUTPUTS` gives them; the secret key a Pulumi secret."""
+    values: dict[str, pulumi.Input | None] = {
+        contract.BUCKET: failover.bucket,
+        contract.REGION: failover.region,
+        contract.ACCESS_KEY_ID: failover.access_key_id,
+        contract.SECRET_ACCESS_KEY: pulumi.Output.secret(failover.secret_access_key),
+        contract.ENDPOINT: failover.endpoint,
+    }
+    return {contract.FAILOVER_OUTPUTS[name]: value for name, value in values.items() if value is not None}

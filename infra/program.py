@@ -60,6 +60,6 @@ def main() -> StorageComponent:
     assert spec is not None  # load_settings accepted the provider
     component_class = spec.load_component()
     storage: StorageComponent = component_class(COMPONENT_NAME, settings)
-    for name, value in contract_outputs(settings, storage.access).items():
+    for name, value in contract_outputs(settings, storage.access, storage.failover).items():
         pulumi.export(name, value)
     return storage

@@ -58,6 +58,8 @@ def test_replica_bucket_is_protected_versioned_private_encrypted_and_tls_only(re
         "BucketServerSideEncryptionConfiguration",
         "BucketPolicy",
         "BucketLifecycleConfiguration",
+        "BucketCorsConfiguration",
+        "BucketLogging",
     }
     assert all(inputs["region"] == REPLICA_REGION for inputs in children.values())
     assert children["BucketVersioning"]["versioningConfiguration"] == {"status": "Enabled"}

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from infra.dotenv.failover import SOURCE_SUFFIX, failover_outputs
 from infra.dotenv.file import MODE, render, write_private
 from infra.dotenv.formats import DEFAULT_FORMAT, FORMATS
 from infra.dotenv.git_guard import tracked_by_git
@@ -48,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace the file if it already exists, and write it even where git would track it (with a warning)",
     )
+    parser.add_argument(
+        "--failover",
+        action="store_true",
+        help="write the replica's .env (its bucket, region and failover credential) for a failover; README, 'Failing over to the replica'",
+    )
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=argparse.SUPPRESS)
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     return parser
@@ -57,6 +63,8 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         outputs, source = _outputs(args, stdin or sys.stdin)
+        if args.failover:
+            outputs, source = failover_outputs(outputs), source + SOURCE_SUFFIX
         values = contract_values(outputs, FORMATS[args.format].problem)
         tracked = tracked_by_git(args.output)
         if tracked and not args.force:

@@ -85,6 +85,18 @@ SECRET_NAMES: frozenset[str] = frozenset(v.name for v in CONTRACT if v.secret)
 CORS_ORIGINS_OUTPUT = "corsAllowedOrigins"
 """Stack output (not an app variable) listing the CORS origins, for the validator."""
 
+FAILOVER_OUTPUTS: dict[str, str] = {
+    BUCKET: "replicaBucket",
+    REGION: "replicaRegion",
+    ACCESS_KEY_ID: "replicaAccessKeyId",
+    SECRET_ACCESS_KEY: "replicaSecretAccessKey",
+    ENDPOINT: "replicaEndpoint",
+}
+"""Stack outputs (not app variables) of a stack with a replica the app can fail over to: for
+each contract variable that differs on the replica, the output holding its failover value
+(`replicaSecretAccessKey` a Pulumi secret; `replicaEndpoint` only where the provider needs
+one). The failover `.env` is the contract with these values substituted."""
+
 
 MAX_INTEGER = 2**63 - 1
 """The app reads whole-number variables as 64-bit integers."""

@@ -25,9 +25,11 @@ class StorageAccess:
 
 
 class StorageComponent(pulumi.ComponentResource):
-    """Base of the four provider components; subclasses set `self.access`."""
+    """Base of the four provider components; subclasses set `self.access`, and `self.failover`
+    where they declare a replica the app can fail over to (AWS with `awsReplicaRegion`)."""
 
     access: StorageAccess
+    failover: StorageAccess | None = None
 
 
 def component_props(settings: Settings) -> dict[str, str]:

@@ -13,12 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from infra.dotenv.failover import SOURCE_SUFFIX as FAILOVER_SUFFIX
 from infra.dotenv.formats import HEADER as DOTENV_HEADER
 from infra.guide import contract
 from infra.stack_outputs import PulumiNotFound, StackOutputError, read_stack_outputs
 
 
-_DOTENV_SOURCE = re.compile(re.escape(DOTENV_HEADER) + r" from (stack|file) (.+)\.")
+_DOTENV_SOURCE = re.compile(
+    re.escape(DOTENV_HEADER) + r" from (stack|file) (.+?)(" + re.escape(FAILOVER_SUFFIX) + r")?\."
+)
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,9 @@ def _written_by_dotenv(path: Path) -> Managed | None:
     match = _DOTENV_SOURCE.fullmatch(first.rstrip("\r\n"))
     if match is None:
         return Managed("--stack <stack>", str(path))
-    kind, name = match.groups()
-    return Managed(f"--stack {name}" if kind == "stack" else f"--from-json {name}", str(path))
+    kind, name, failover = match.groups()
+    source = f"--stack {name}" if kind == "stack" else f"--from-json {name}"
+    return Managed(source + (" --failover" if failover else ""), str(path))
 
 
 def from_stack(stack: str, project_dir: Path, timeout: float) -> Inputs:

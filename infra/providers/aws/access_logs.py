@@ -7,6 +7,12 @@ delivery does not support an SSE-KMS default on the destination), protected like
 bucket and never `force_destroy`. Log files under `ACCESS_LOG_PREFIX` expire after
 `accessLogDays`; unfinished uploads are aborted as in the app bucket. The app's IAM user gets no permission on it: its policy names only the
 app bucket.
+
+The replica (`awsReplicaRegion`) is logged the same way, into its own `<replica>-access-logs`
+in the replica's region: S3 delivers server access logs only to a bucket in the source
+bucket's region ("The source bucket and destination bucket must be in the same AWS Region",
+AWS S3 User Guide, "Enabling Amazon S3 server access logging"). During a failover the replica
+is the app's bucket, so it needs the same audit trail.
 """
 
 from __future__ import annotations
@@ -31,12 +37,23 @@ class AccessLogs:
     """The log bucket, its hardening, and the app bucket's `BucketLogging`."""
 
     def __init__(
-        self, scope: AwsScope, name: str, settings: Settings, app_bucket: aws.s3.Bucket, tags: Mapping[str, str]
+        self,
+        scope: AwsScope,
+        name: str,
+        settings: Settings,
+        app_bucket: aws.s3.Bucket,
+        tags: Mapping[str, str],
+        *,
+        source_name: str | None = None,
+        region: str | None = None,
     ) -> None:
-        region = settings.region
+        """Log `app_bucket` (named `source_name`, in `region`; by default the app bucket's name
+        and region) into `<source_name>-access-logs` in the same region; resources `<name>-access-logs*`."""
+        source_name = source_name or settings.bucket_name
+        region = region or settings.region
         partition = partition_for_region(region)
         child = scope.opts()
-        log_bucket_name = access_log_bucket_name(settings.bucket_name)
+        log_bucket_name = access_log_bucket_name(source_name)
         self.bucket = protected_bucket(f"{name}-access-logs", log_bucket_name, region, tags, scope, settings.protect)
         log_id = self.bucket.id
         controls = private_bucket_controls(f"{name}-access-logs", log_id, region, child)
@@ -50,7 +67,7 @@ class AccessLogs:
             region=region,
             policy=account_id.apply(
                 lambda account: json.dumps(
-                    log_bucket_policy(log_bucket_name, settings.bucket_name, account, ACCESS_LOG_PREFIX, partition)
+                    log_bucket_policy(log_bucket_name, source_name, account, ACCESS_LOG_PREFIX, partition)
                 )
             ),
             opts=scope.opts(depends_on=[self.public_access_block]),

@@ -3,7 +3,7 @@
 Declares: the bucket (protected when settings say so), versioning, public access block,
 BucketOwnerEnforced ownership, default encryption, a TLS-only bucket policy, CORS,
 lifecycle rules, server access logging into a dedicated log bucket (`access_logs`), optionally a replica in another
-region (`replication`), and an IAM user whose only permission is the guide's statement on
+region (`replication`) with its own failover credential (`failover`), and an IAM user whose only permission is the guide's statement on
 this one bucket, with one access key per credential generation (at most two: IAM's limit,
 and all a rotation needs); the active one is exported. Optionally, the app's STORAGE_*
 values are also published as one Secrets Manager secret (`published_env`).
@@ -16,7 +16,6 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import (
     ABORT_MULTIPART_RULE_ID,
     NONCURRENT_RULE_ID,
@@ -25,6 +24,7 @@ from infra.guide.lifecycle import (
 )
 from infra.guide.permissions import app_policy_document
 from infra.providers.aws.access_logs import AccessLogs
+from infra.providers.aws.cors import cors_rule_args
 from infra.providers.aws.documents import tls_only_bucket_policy
 from infra.providers.aws.published_env import publish_app_environment
 from infra.providers.aws.replication import Replica
@@ -108,7 +108,7 @@ class AwsStorage(StorageComponent):
             f"{name}-cors",
             bucket=bucket_id,
             region=region,
-            cors_rules=[_cors_rule(settings.cors)],
+            cors_rules=[cors_rule_args(settings.cors)],
             opts=child,
         )
         self.lifecycle = aws.s3.BucketLifecycleConfiguration(
@@ -123,6 +123,7 @@ class AwsStorage(StorageComponent):
         if settings.options.replica_region:
             assert self.versioning is not None  # settings refuse a replica without versioning
             self.replica = Replica(scope, name, settings, self.bucket, self.versioning, _lifecycle_rules(settings.lifecycle), tags)
+            self.failover = self.replica.failover.access
         self.access_logs: AccessLogs | None = None
         if settings.options.access_logging:
             self.access_logs = AccessLogs(scope, name, settings, self.bucket, tags)
@@ -180,17 +181,6 @@ def _encryption_rule(kms_key_arn: str | None) -> aws.s3.BucketServerSideEncrypti
         sse_algorithm="AES256"
     )
     return aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(apply_server_side_encryption_by_default=default)
-
-
-def _cors_rule(rule: CorsRule) -> aws.s3.BucketCorsConfigurationCorsRuleArgs:
-    return aws.s3.BucketCorsConfigurationCorsRuleArgs(
-        id=rule.rule_id,
-        allowed_origins=list(rule.allowed_origins),
-        allowed_methods=list(rule.allowed_methods),
-        allowed_headers=list(rule.allowed_headers),
-        expose_headers=list(rule.expose_headers),
-        max_age_seconds=rule.max_age_seconds,
-    )
 
 
 def _lifecycle_rules(policy: LifecyclePolicy) -> list[aws.s3.BucketLifecycleConfigurationRuleArgs]:

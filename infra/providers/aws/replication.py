@@ -10,6 +10,11 @@ Delete markers are replicated: the app's soft delete moves a file to the soft-de
 (copy, then delete), so without them the replica would keep showing files the app deleted,
 and a failover would bring them back. Replicating a delete marker deletes no data (S3 never
 replicates deletes of a specific version), so every version stays recoverable in both buckets.
+
+The replica is also a place the app can run from (README, "Failing over to the replica"): it
+carries the app bucket's CORS rule (the browser's signed uploads need it there too), server
+access logging into its own log bucket in its region (`access_logs`, with `accessLogging`),
+and a failover credential of its own (`failover`).
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from collections.abc import Mapping
 
 import pulumi_aws as aws
 
+from infra.providers.aws.access_logs import AccessLogs
+from infra.providers.aws.cors import cors_rule_args
+from infra.providers.aws.failover import FailoverCredential
 from infra.providers.aws.private_bucket import private_bucket_controls, protected_bucket
 from infra.providers.aws.documents import replication_role_policy, replication_trust_policy, tls_only_bucket_policy
 from infra.providers.aws.scope import AwsScope
@@ -88,6 +96,19 @@ class Replica:
             policy=json.dumps(replication_role_policy(settings.bucket_name, replica_name, partition)),
             opts=child,
         )
+        self.cors = aws.s3.BucketCorsConfiguration(
+            f"{name}-replica-cors",
+            bucket=replica_id,
+            region=region,
+            cors_rules=[cors_rule_args(settings.cors)],
+            opts=child,
+        )
+        self.access_logs: AccessLogs | None = None
+        if settings.options.access_logging:
+            self.access_logs = AccessLogs(
+                scope, f"{name}-replica", settings, self.bucket, tags, source_name=replica_name, region=region
+            )
+        self.failover = FailoverCredential(scope, name, settings, self.bucket, replica_name, tags)
         self.configuration = aws.s3.BucketReplicationConfig(
             f"{name}-replication",
             bucket=source.id,

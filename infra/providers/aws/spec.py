@@ -105,6 +105,12 @@ def replica_bucket_name(bucket: str) -> str:
     return derived_bucket_name(bucket, "replica")
 
 
+def failover_user_name(bucket: str) -> str:
+    """The failover user's name: `<bucket>-failover`, within IAM's 64 characters. A user of its
+    own, so the everyday `<bucket>-app` credential never reaches the replica."""
+    return suffixed_name(bucket, "failover", IAM_USER_NAME_LIMIT)
+
+
 def replication_role_name(bucket: str) -> str:
     """The IAM role S3 assumes to replicate: `<bucket>-replication`, within IAM's 64 characters."""
     return suffixed_name(bucket, "replication", IAM_USER_NAME_LIMIT)

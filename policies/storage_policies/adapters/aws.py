@@ -64,7 +64,7 @@ PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read
 PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 LOGGING_FIX = "set raptscallions-storage:accessLogging to true (the component declares the log bucket)"
 REPLICATION_FIX = "keep the component's replica and replication role (awsReplicaRegion); do not widen them"
-PERMISSIONS_FIX = "the app credential may hold only the guide's permissions on this stack's bucket"
+PERMISSIONS_FIX = "the app credential may hold only the guide's permissions on this stack's bucket (the failover credential: on its replica)"
 
 
 class AwsAdapter(Adapter):
@@ -89,18 +89,37 @@ class AwsAdapter(Adapter):
         return views
 
     def access_logging_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
+        """App buckets and replicas (the app's bucket during a failover) log into a separate log
+        bucket of this stack, in their own region: S3 delivers server access logs only to a bucket
+        in the source bucket's region (AWS S3 User Guide, "Enabling Amazon S3 server access logging")."""
         findings = []
         by_urn = {b.urn: b for b in buckets}
         for bucket in buckets:
-            if not bucket.is_app:
+            if bucket.role not in ("app", "replica"):
                 continue
-            targets = [self._log_target_urn(resources, r) for r in self._children(resources, LOGGING, self._by_urn(resources, bucket.urn))]
+            source = self._by_urn(resources, bucket.urn)
+            what = "replica bucket (the app's bucket during a failover)" if bucket.role == "replica" else f"{bucket.environment} bucket"
+            targets = [self._log_target_urn(resources, r) for r in self._children(resources, LOGGING, source)]
+            separate = [t for t in targets if t in by_urn and t != bucket.urn]
             if not targets:
-                findings.append(Finding(bucket.urn, f"the {bucket.environment} bucket has no server access logging; {LOGGING_FIX}."))
-            elif not any(t in by_urn and t != bucket.urn for t in targets):
+                findings.append(Finding(bucket.urn, f"the {what} has no server access logging; {LOGGING_FIX}."))
+            elif not separate:
                 findings.append(
                     Finding(bucket.urn, f"server access logs must go to a separate log bucket declared in this stack; {LOGGING_FIX}.")
                 )
+            else:
+                region = source.props.get("region")
+                elsewhere = [
+                    t for t in separate if region and (target_region := self._by_urn(resources, t).props.get("region")) and target_region != region
+                ]
+                if len(elsewhere) == len(separate):
+                    findings.append(
+                        Finding(
+                            bucket.urn,
+                            f"the {what} in {region} logs into a bucket in another region, where S3 cannot deliver its "
+                            f"access logs (same region only); {LOGGING_FIX}.",
+                        )
+                    )
         return findings
 
     def replication_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding] | None:
@@ -230,13 +249,15 @@ class AwsAdapter(Adapter):
         return findings
 
     def credential_findings(self, resources: list[Any], buckets: list[BucketView]) -> list[Finding]:
-        allowed_resources = {
-            arn
+        # the app's bucket and the replica (for the failover credential); never a log bucket
+        arn_bucket = {
+            arn: b.name
             for b in buckets
-            if b.name
+            if b.name and b.role in ("app", "replica")
             for partition in ("aws", "aws-cn", "aws-us-gov")
             for arn in (bucket_arn(b.name, partition), objects_arn(b.name, partition))
         }
+        allowed_resources = set(arn_bucket)
         kms_keys = _bucket_kms_keys(resources)
         findings = [
             Finding(r.urn, f"attaches a managed policy, which cannot be checked; {PERMISSIONS_FIX} (inline).")
@@ -252,6 +273,21 @@ class AwsAdapter(Adapter):
                 continue
             for statement in statements:
                 findings += [Finding(r.urn, f"{problem}; {PERMISSIONS_FIX}.") for problem in _statement_problems(statement, allowed_resources, kms_keys)]
+            reached = sorted({
+                arn_bucket[str(resource)]
+                for statement in statements
+                if statement.get("Effect") != "Deny"
+                for resource in as_list(statement.get("Resource"))
+                if str(resource) in arn_bucket
+            })
+            if len(reached) > 1:
+                findings.append(
+                    Finding(
+                        r.urn,
+                        f"one credential reaches {', '.join(reached)}: each credential holds one bucket (the everyday "
+                        f"credential the app's bucket, the failover credential the replica); {PERMISSIONS_FIX}.",
+                    )
+                )
         return findings
 
     @staticmethod
