@@ -50,7 +50,8 @@ def test_every_aws_resource_and_invoke_uses_the_explicit_provider_in_its_region(
         r.name for r in aws_resources if r.provider != reference
     ]
     assert all(i.provider == reference for i in plan.invokes if i.token.startswith("aws:"))
-    assert len(plan.invokes) == (label != "prod+nologs") + ("replica" in label), "caller identity: access logs, replica"
+    logs, replica = label != "prod+nologs", "replica" in label
+    assert len(plan.invokes) == logs + replica + (logs and replica), "caller identity: access logs, replica, replica's logs"
     for resource in aws_resources:
         effective = resource.inputs.get("region") or provider.inputs["region"]
         replica = resource.name == "storage-replica" or resource.name.startswith("storage-replica-")
