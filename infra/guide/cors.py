@@ -49,6 +49,18 @@ class CorsRule:
     max_age_seconds: int = DEFAULT_MAX_AGE_SECONDS
     rule_id: str = RULE_ID
 
+    def s3_rule_arguments(self) -> dict[str, Any]:
+        """The rule as an S3 CORSRule's fields in snake case: the keyword arguments of the
+        Pulumi SDKs' S3-shaped CORS rule classes (AWS, DigitalOcean Spaces)."""
+        return {
+            "id": self.rule_id,
+            "allowed_origins": list(self.allowed_origins),
+            "allowed_methods": list(self.allowed_methods),
+            "allowed_headers": list(self.allowed_headers),
+            "expose_headers": list(self.expose_headers),
+            "max_age_seconds": self.max_age_seconds,
+        }
+
 
 _SPECIAL_PORTS = {"https": 443, "http": 80}
 _TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")

@@ -89,14 +89,7 @@ def _versioning(versioning: Versioning) -> do.SpacesBucketVersioningArgs:
 
 
 def _cors_rule(rule: CorsRule) -> do.SpacesBucketCorsConfigurationCorsRuleArgs:
-    return do.SpacesBucketCorsConfigurationCorsRuleArgs(
-        id=rule.rule_id,
-        allowed_origins=list(rule.allowed_origins),
-        allowed_methods=list(rule.allowed_methods),
-        allowed_headers=list(rule.allowed_headers),
-        expose_headers=list(rule.expose_headers),
-        max_age_seconds=rule.max_age_seconds,
-    )
+    return do.SpacesBucketCorsConfigurationCorsRuleArgs(**rule.s3_rule_arguments())
 
 
 def _lifecycle_rules(policy: LifecyclePolicy) -> list[do.SpacesBucketLifecycleRuleArgs]:
