@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ from dotenv import dotenv_values
 from infra.dotenv.cli import main as dotenv_main
 from infra.guide import contract
 from infra.offline.harness import Plan, run_plan
+from infra.providers.aws.documents import s3_cors_from_aws_rules
 from scripts.try_validator import as_s3_api
 from tests.app_sdk import presign
 from tests.browser_judge import BrowserJudge, chromium_judge
@@ -81,7 +83,7 @@ def stack(rgw: Rgw, tmp_path_factory: pytest.TempPathFactory) -> Failover:
     admin = rgw.client()
     for name, cors in ((bucket, "storage-cors"), (replica, "storage-replica-cors")):
         rgw.create_bucket(name, versioned=True)
-        admin.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": as_s3_api(declared(plan, cors)["corsRules"])})
+        admin.put_bucket_cors(Bucket=name, CORSConfiguration=s3_cors_from_aws_rules(declared(plan, cors)["corsRules"]))
     admin.put_bucket_lifecycle_configuration(
         Bucket=replica, LifecycleConfiguration={"Rules": as_s3_api(declared(plan, "storage-replica-lifecycle")["rules"])}
     )
@@ -141,8 +143,6 @@ def test_the_failover_key_uploads_and_its_signed_urls_work_on_the_replica(stack:
     key = f"uploads/failover/{secrets.token_hex(4)}.png"
     urls = presign(stack.env_file, key, CONTENT_TYPE)
     assert all(urlsplit(url).path.startswith(f"/{stack.replica}/") for url in urls.values()), urls
-    import urllib.request
-
     put = urllib.request.Request(urls["put"], data=b"signed", method="PUT", headers={"Content-Type": CONTENT_TYPE})
     with urllib.request.urlopen(put, timeout=10) as reply:
         assert reply.status == 200

@@ -14,7 +14,6 @@ from typing import Any
 from infra.dotenv.values import DotenvError
 from infra.guide import contract
 
-ENDPOINT_OUTPUT = contract.FAILOVER_OUTPUTS[contract.ENDPOINT]
 SOURCE_SUFFIX = ", failover to the replica"
 """Ends the source named in a failover file's header, so the validator's rewrite advice keeps `--failover`."""
 

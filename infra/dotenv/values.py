@@ -50,8 +50,8 @@ def contract_values(outputs: Mapping[str, Any], refusal: Callable[[str], str | N
             problems.append(f"{variable.name} must be {' or '.join(contract.CHECKSUM_VALUES)}, as the app's SDK reads it")
         elif variable.secret and text == MASKED:
             problems.append(f"{variable.name} is masked ({MASKED}): export the outputs with --show-secrets")
-        elif refusal(text):
-            problems.append(f"{variable.name} {refusal(text)}; refusing to write it")
+        elif reason := refusal(text):
+            problems.append(f"{variable.name} {reason}; refusing to write it")
         else:
             values[variable.name] = text
     if missing:
