@@ -1,12 +1,29 @@
-"""Stack outputs: the `STORAGE_*` contract, so `pulumi stack output --shell` is a `.env`."""
+"""Stack outputs: the `STORAGE_*` contract, so `pulumi stack output --shell` is a `.env`.
+
+Below the providers: every component hands back a `StorageAccess`, and AWS also publishes
+`app_environment` to Secrets Manager.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pulumi
 
 from infra.guide import contract
-from infra.providers.base import StorageAccess
 from infra.settings.model import Settings
+
+
+@dataclass(frozen=True)
+class StorageAccess:
+    """The values behind the `STORAGE_*` contract, as the component created them."""
+
+    bucket: pulumi.Input[str]
+    region: pulumi.Input[str]
+    endpoint: pulumi.Input[str] | None
+    """None where the app must use the SDK's default endpoint (AWS)."""
+    access_key_id: pulumi.Input[str]
+    secret_access_key: pulumi.Input[str]
 
 
 def app_environment(settings: Settings, access: StorageAccess) -> dict[str, pulumi.Input]:

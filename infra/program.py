@@ -12,7 +12,7 @@ from infra.outputs import contract_outputs
 from infra.providers import registry
 from infra.providers.base import StorageComponent
 from infra.settings.model import Settings
-from infra.settings.parse import load_settings
+from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
 
 COMPONENT_NAME = "storage"

@@ -94,5 +94,10 @@ def test_b2_adoption_needs_the_bucket_id_because_b2_finds_buckets_by_id() -> Non
     assert plan.resources == () and plan.error is not None and "b2BucketId" in plan.error
 
 
-def test_every_provider_supports_adoption() -> None:
-    assert all(spec.supports_adoption for spec in registry.all_specs())
+def test_every_provider_adopts_by_import_except_b2_which_adopts_in_its_own_provider() -> None:
+    """B2's dynamic provider host cannot serve the engine's import `Read`, so B2 alone has no import id."""
+    options = CloudflareOptions(ACCOUNT, "default")
+    by_import = {spec.name for spec in registry.all_specs() if spec.bucket_import_id("b", "auto", options) is not None}
+    assert by_import == {"aws", "digitalocean", "cloudflare"}
+    settings = settings_for("backblaze", adoptExistingBucket=True, b2BucketId=B2_BUCKET_ID)
+    assert settings.bucket_import_id is None and settings.adopt_existing_bucket

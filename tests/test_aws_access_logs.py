@@ -13,7 +13,7 @@ from infra.offline.fakes import FAKE_AWS_ACCOUNT_ID
 from infra.offline.harness import Plan, run_plan
 from infra.offline.policy_check import analyze_plan
 from infra.providers.aws.spec import ACCESS_LOG_PREFIX, access_log_bucket_name
-from infra.settings.parse import load_settings
+from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
 from tests.policy_support import only, violations
 from tests.test_policy_protocol import analyzer, over_grpc  # noqa: F401  (the pack's gRPC server fixture)

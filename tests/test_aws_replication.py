@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from infra.offline.fakes import FAKE_AWS_ACCOUNT_ID
 from infra.offline.harness import Plan, run_plan
 from infra.offline.policy_check import analyze_plan
-from infra.settings.parse import load_settings
+from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
 from tests.local_servers import moto_server
 from tests.policy_support import only, violations

@@ -20,7 +20,7 @@ from infra.offline.policy_check import analyze_plan
 from infra.providers.backblaze import rules
 from infra.providers.backblaze.dynamic import B2ApplicationKeyProvider
 from infra.providers.backblaze.replication import B2ReplicationProvider
-from infra.settings.parse import load_settings
+from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
 from tests.policy_support import only, violations
 from tests.b2_fake import FakeB2, create_bucket, hosted, wire

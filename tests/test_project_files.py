@@ -10,7 +10,8 @@ import yaml
 from infra import PROJECT
 from infra.guide import contract
 from infra.offline.stack_files import PROJECT_ROOT, project_declarations
-from infra.providers.registry import project_keys
+from infra.reference import description
+from infra.settings.keys import project_keys
 from tests.conftest import SHIPPED_STACKS, shipped_plan
 
 
@@ -30,7 +31,7 @@ def test_config_block_declares_every_setting_with_its_type_and_default() -> None
     for name, key in expected.items():
         declaration = declared[name]
         assert declaration["type"] == key.kind, name
-        assert declaration["description"] == key.description, name
+        assert declaration["description"] == description(key), name
         if key.required:
             assert "default" not in declaration, f"{name} is required and must have no default"
         else:

@@ -8,7 +8,7 @@ import pytest
 
 from infra.guide.cors import APP_METHODS
 from infra.settings.model import Versioning
-from infra.settings.parse import load_settings
+from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
 
 ORIGIN = ["https://app.example.com"]

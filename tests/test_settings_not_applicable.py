@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from infra.settings.keys import ALL_KEYS
 from infra import PROJECT
 from infra.offline.harness import run_plan
 from infra.offline.stack_files import project_declarations, stack_config
@@ -51,7 +52,7 @@ SAMPLES: dict[str, Any] = {
 def unused(provider: str) -> list[SettingKey]:
     spec = registry.get(provider)
     assert spec is not None
-    return [key for key in registry.all_keys() if not registry.applies(key, spec)]
+    return [key for key in ALL_KEYS if not spec.applies(key)]
 
 
 def cases() -> list[tuple[str, str, Any]]:
@@ -150,12 +151,12 @@ def declared(plan: Any) -> tuple[Any, ...]:
 def test_a_key_a_provider_keeps_has_an_effect_there(provider: str, name: str) -> None:
     spec = registry.get(provider)
     assert spec is not None
-    key = {key.name: key for key in registry.all_keys()}[name]
+    key = {key.name: key for key in ALL_KEYS}[name]
     stack = STACK_OF[provider]
     # B2 applies noncurrentVersionDays to the app's folders only (its rules may not overlap).
     base = {"b2AppPrefixes": '["uploads/"]'} if provider == "backblaze" else {}
     plan = run_plan(stack, config_overrides={**base, name: as_config(VARYING[name])})
-    if not registry.applies(key, spec):
+    if not spec.applies(key):
         assert plan.error is not None and f"{name}: has no effect on {spec.display_name}" in plan.error
         return
     if plan.error is not None:  # judged by the provider's own rule (B2 cannot turn versioning off)

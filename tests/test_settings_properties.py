@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 
 from infra.guide.cors import origin_problem
 from infra.guide.lifecycle import soft_delete_prefix_problem
-from infra.providers.registry import all_keys
+from infra.settings.keys import ALL_KEYS
 from infra.settings.model import Settings
-from infra.settings.parse import load_settings
+from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
-from infra.settings.rotation import NAME
+from infra.stack.rotation import NAME
 
-KEY_NAMES = [key.name for key in all_keys()]
+KEY_NAMES = [key.name for key in ALL_KEYS]
 
 scalars = st.one_of(
     st.none(),

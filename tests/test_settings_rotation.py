@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from infra.settings.model import DEFAULT_CREDENTIAL, Credential
-from infra.settings.parse import load_settings
+from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
 from tests.test_settings import problems, settings_for
 

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from infra.settings.keys import ALL_KEYS
 from infra import PROJECT
 from infra.offline.harness import Plan, run_plan
 from infra.providers import registry
@@ -64,13 +65,13 @@ def holds_text(key: SettingKey) -> bool:
     return key.kind in ("string", "object") or key.kind == "array"
 
 
-TEXT_KEYS = [key for key in registry.all_keys() if holds_text(key)]
+TEXT_KEYS = [key for key in ALL_KEYS if holds_text(key)]
 BY_NAME = {key.name: key for key in TEXT_KEYS}
 
 
 def provider_of(key: SettingKey) -> str:
     """The first provider (of the shipped stacks) whose stacks use `key`."""
-    return next(p for p in STACK_OF if registry.applies(key, registry.get(p)))  # type: ignore[arg-type]
+    return next(p for p in STACK_OF if registry.get(p).applies(key))  # type: ignore[arg-type]
 
 
 def shipped_value(stack: str, name: str) -> Any:

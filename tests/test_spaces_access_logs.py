@@ -13,7 +13,7 @@ from infra.offline.harness import DeclaredResource, Plan, run_plan
 from infra.offline.policy_check import analyze_plan
 from infra.providers.access_logging import ACCESS_LOG_PREFIX, LOG_EXPIRY_RULE_ID, access_log_bucket_name
 from infra.providers.digitalocean.documents import s3_lifecycle_from_spaces_rules
-from infra.settings.parse import load_settings
+from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
 from tests.conftest import shipped_plan
 from tests.policy_support import edit, only, violations

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from infra import PROJECT
 from infra.offline.stack_files import PROJECT_ROOT, StackFileError, policy_config_file, policy_config_name, stack_config, stack_names
-from infra.settings.parse import load_settings
+from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
 
 SAFE_STACK_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,49}")

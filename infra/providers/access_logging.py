@@ -12,33 +12,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from infra.providers.names import suffixed_name
-from infra.settings.keys import SettingKey
-from infra.settings.problems import Report
-
-LOGGING_PROVIDERS = frozenset({"aws", "digitalocean"})
-
-ACCESS_LOGGING = SettingKey(
-    "accessLogging",
-    "boolean",
-    "aws and digitalocean: server access logs of the bucket in a dedicated private log bucket, <bucket>-access-logs.",
-    default=True,
-    providers=LOGGING_PROVIDERS,
-)
-
-ACCESS_LOG_DAYS = SettingKey(
-    "accessLogDays",
-    "integer",
-    "aws and digitalocean: days access log files are kept in the log bucket before they expire.",
-    default=90,
-    providers=LOGGING_PROVIDERS,
-)
+from infra.settings.keys import ACCESS_LOG_DAYS, ACCESS_LOGGING
 
 ACCESS_LOG_PREFIX = "s3-access/"
 """Where the provider writes the app bucket's access log files in the log bucket; the log
 bucket's expiry rule is scoped to it, so no rule ever expires a whole bucket."""
 LOG_EXPIRY_RULE_ID = "expire-access-logs"
 """The log bucket's rule expiring log files after `accessLogDays` (under `ACCESS_LOG_PREFIX` only)."""
-MAX_ACCESS_LOG_DAYS = 3650
 BUCKET_NAME_LIMIT = 63
 """S3 and Spaces both allow bucket names of at most 63 characters."""
 
@@ -53,13 +33,12 @@ def access_log_bucket_name(bucket: str) -> str:
     return derived_bucket_name(bucket, "access-logs")
 
 
-def parse_access_logging(values: Mapping[str, Any], report: Report) -> tuple[bool, int]:
-    """(`accessLogging`, `accessLogDays`) with their defaults, reporting out-of-range days."""
-    days = values.get(ACCESS_LOG_DAYS.name)
-    if days is not None and not 1 <= days <= MAX_ACCESS_LOG_DAYS:
-        report.problem(ACCESS_LOG_DAYS.name, f"must be 1-{MAX_ACCESS_LOG_DAYS} days ({days} given)")
+def parse_access_logging(values: Mapping[str, Any]) -> tuple[bool, int]:
+    """(`accessLogging`, `accessLogDays`), each its schema default where unset (the days'
+    bounds were checked when the value was converted)."""
     logging = values.get(ACCESS_LOGGING.name)
+    days = values.get(ACCESS_LOG_DAYS.name)
     return (
         ACCESS_LOGGING.default if logging is None else bool(logging),
-        days if days is not None else ACCESS_LOG_DAYS.default,
+        ACCESS_LOG_DAYS.default if days is None else days,
     )

@@ -5,23 +5,10 @@ Imports pulumi (every component needs it) but no provider SDK.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pulumi
 
+from infra.outputs import StorageAccess
 from infra.settings.model import Settings
-
-
-@dataclass(frozen=True)
-class StorageAccess:
-    """The values behind the `STORAGE_*` contract, as the component created them."""
-
-    bucket: pulumi.Input[str]
-    region: pulumi.Input[str]
-    endpoint: pulumi.Input[str] | None
-    """None where the app must use the SDK's default endpoint (AWS)."""
-    access_key_id: pulumi.Input[str]
-    secret_access_key: pulumi.Input[str]
 
 
 class StorageComponent(pulumi.ComponentResource):
@@ -49,15 +36,7 @@ def bucket_options(parent: pulumi.Resource, settings: Settings) -> pulumi.Resour
     setting may stay on. A stack that created its own bucket must not turn it on: its state
     holds a different id, and Pulumi would try to replace the bucket (which `protect` refuses).
     """
-    import_id = None
-    if settings.adopt_existing_bucket:
-        from infra.providers import registry
-
-        spec = registry.get(settings.provider)
-        assert spec is not None and spec.supports_adoption  # load_settings refused anything else
-        if spec.adopts_by_import:
-            import_id = spec.bucket_import_id(settings.bucket_name, settings.region, settings.options)
-    return pulumi.ResourceOptions(parent=parent, protect=settings.protect, import_=import_id)
+    return pulumi.ResourceOptions(parent=parent, protect=settings.protect, import_=settings.bucket_import_id)
 
 
 def component_type(class_name: str) -> str:

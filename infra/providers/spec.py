@@ -6,10 +6,11 @@ import enum
 import importlib
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from infra.settings import keys
 from infra.settings.keys import SettingKey
 from infra.settings.problems import Report
 
@@ -54,11 +55,14 @@ class ProviderSpec(ABC):
     component: ClassVar[str]
     """`module:Class` of the ComponentResource; imported only when a stack uses it."""
     versioning: ClassVar[VersioningSupport]
-    option_keys: ClassVar[tuple[SettingKey, ...]] = ()
+    documented_values: ClassVar[Mapping[str, Collection[str]]] = {}
+    """For a key whose value must be one of a list this provider's documentation gives (R2's
+    location hints), that list; the settings reference prints it with the key."""
     ignored_settings: ClassVar[Mapping[str, str]] = {}
-    """Common settings this provider has no use for, each with why. Written in a stack file, one is
-    refused whatever its value (it would silently do nothing); Pulumi.yaml declares no default for
-    them, so the program sees one only where the stack file (or `pulumi config set`) wrote it."""
+    """Why this provider has no use for each common setting the schema (`infra.settings.keys`) does
+    not give it. Written in a stack file, one is refused whatever its value (it would silently do
+    nothing), with this reason; Pulumi.yaml declares no default for them, so the program sees one
+    only where the stack file (or `pulumi config set`) wrote it."""
     bucket_types: ClassVar[tuple[str, ...]] = ()
     """Resource types of the buckets the component declares (app bucket, log bucket, replica):
     deleting or replacing one loses data, so a plan comparison refuses it unless acknowledged."""
@@ -78,12 +82,16 @@ class ProviderSpec(ABC):
     config would be silently ignored and is refused instead."""
     endpoint_host_suffix: ClassVar[str | None] = None
     """How the provider's S3 endpoint host ends; the validator names the provider by it."""
-    supports_adoption: ClassVar[bool] = False
-    """Whether `adoptExistingBucket` can take over this provider's existing bucket."""
-    adopts_by_import: ClassVar[bool] = True
-    """True: adoption is Pulumi's `import` option with `bucket_import_id`. False: the
-    provider's own resource takes the bucket over when the engine creates it (B2's dynamic
-    provider, whose host cannot serve the engine's import `Read`)."""
+
+    @property
+    def option_keys(self) -> tuple[SettingKey, ...]:
+        """The provider keys this provider's `parse_options` reads: those the schema gives it."""
+        return keys.option_keys(self.name)
+
+    def applies(self, key: SettingKey) -> bool:
+        """Whether this provider's stacks use `key` (the schema's `providers`). A key that does
+        not apply is refused when a stack file writes it."""
+        return self.name in key.providers
 
     def serves_host(self, host: str) -> bool:
         """Whether `host` (lowercase) is one of the provider's S3 endpoint hosts."""
@@ -141,12 +149,12 @@ class ProviderSpec(ABC):
         """Report what else adopting needs on this provider (e.g. B2's bucket id); called only
         when `adoptExistingBucket` is on."""
 
-    def bucket_import_id(self, bucket: str, region: str, options: Any) -> str:
-        """The id Pulumi's `import` resource option needs to adopt an existing bucket.
-
-        Only called when `supports_adoption` and `adopts_by_import` are true.
-        """
-        raise NotImplementedError(f"{self.display_name} buckets cannot be imported")
+    @abstractmethod
+    def bucket_import_id(self, bucket: str, region: str, options: Any) -> str | None:
+        """The id Pulumi's `import` resource option needs to adopt an existing bucket
+        (`adoptExistingBucket`), or None where the provider's own resource takes the bucket
+        over when the engine creates it (B2's dynamic provider, whose host cannot serve the
+        engine's import `Read`)."""
 
     def adoption_warning(self, bucket: str, region: str, options: Any) -> str:
         """What the plan says while `adoptExistingBucket` is on (settings are valid)."""

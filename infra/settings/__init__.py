@@ -1,6 +1,5 @@
-"""Stack settings: declared in `keys`, converted in `values`, validated in `parse`,
-held in the immutable `model.Settings`.
+"""The settings vocabulary, below the providers: the schema (`keys`), conversion of raw values
+(`values`), problem reports (`problems`), acknowledgements and the immutable `model.Settings`.
 
-`keys`, `model`, `problems` and `values` sit below the providers (whose specs declare
-their own keys with them); `parse` and `rotation` judge settings with the provider specs
-and sit above them (tests/test_layering.py keeps the import graph acyclic)."""
+Reading a stack's settings with the provider specs is `infra.stack`, above the providers
+(tests/test_layering.py keeps every import pointing down)."""

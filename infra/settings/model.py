@@ -74,7 +74,10 @@ class Settings:
     active_credential: str = DEFAULT_CREDENTIAL
     """The generation exported to the app; always one of `credentials`."""
     adopt_existing_bucket: bool = False
-    """Import the bucket that already exists under `bucket_name` instead of creating it."""
+    """Take over the bucket that already exists under `bucket_name` instead of creating it."""
+    bucket_import_id: str | None = None
+    """With `adopt_existing_bucket`, the id Pulumi's `import` option takes the bucket over with;
+    None where the provider's own resource adopts it (B2) or nothing is adopted."""
 
     @property
     def is_production(self) -> bool:

@@ -37,8 +37,10 @@ def convert(key: SettingKey, raw: Any) -> Any:
         return _object_array(raw)
     if key.kind == "array" and key.own_text_rule:
         return _array(raw, judge=False)
-    converter = _CONVERTERS[key.kind]
-    return converter(raw)
+    value = _CONVERTERS[key.kind](raw)
+    if key.kind == "integer" and (problem := key.range_problem(value)):
+        raise ValueProblem(problem)
+    return value
 
 
 def text_problem(text: str) -> str | None:

@@ -23,6 +23,7 @@ from infra.guide.lifecycle import (
     LifecyclePolicy,
 )
 from infra.guide.permissions import app_policy_document
+from infra.outputs import StorageAccess
 from infra.providers.aws.access_logs import AccessLogs
 from infra.providers.aws.cors import cors_rule_args
 from infra.providers.aws.documents import tls_only_bucket_policy
@@ -31,7 +32,6 @@ from infra.providers.aws.replication import Replica
 from infra.providers.aws.scope import AwsScope, aws_scope
 from infra.providers.aws.spec import iam_user_name, partition_for_region
 from infra.providers.base import (
-    StorageAccess,
     StorageComponent,
     bucket_options,
     component_props,

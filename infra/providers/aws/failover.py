@@ -21,9 +21,9 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.guide.permissions import app_policy_document
+from infra.outputs import StorageAccess
 from infra.providers.aws.scope import AwsScope
 from infra.providers.aws.spec import failover_user_name, partition_for_region
-from infra.providers.base import StorageAccess
 from infra.providers.credentials import declare_generations, generation_suffixed
 from infra.settings.model import Settings
 

@@ -15,10 +15,9 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from infra.outputs import app_environment
+from infra.outputs import StorageAccess, app_environment
 from infra.providers.aws.scope import AwsScope
 from infra.providers.aws.spec import secrets_manager_name
-from infra.providers.base import StorageAccess
 from infra.settings.model import Settings
 
 

@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.providers.access_logging import (  # noqa: F401  (ACCESS_LOG_PREFIX, access_log_bucket_name: re-exported)
-    ACCESS_LOG_DAYS,
     ACCESS_LOG_PREFIX,
-    ACCESS_LOGGING,
     access_log_bucket_name,
     derived_bucket_name,
     parse_access_logging,
@@ -20,32 +18,10 @@ from infra.providers.aws import regions
 from infra.providers.known_names import unknown_name_problem
 from infra.providers.names import suffixed_name
 from infra.providers.spec import Location, PluginKey, ProviderSpec, VersioningSupport, dns_bucket_name_problem
-from infra.settings.keys import SettingKey
+from infra.settings.keys import AWS_KMS_KEY_ARN as KMS_KEY_ARN
+from infra.settings.keys import AWS_PUBLISH_SECRET as PUBLISH_SECRET
+from infra.settings.keys import AWS_REPLICA_REGION as REPLICA_REGION
 from infra.settings.problems import Report
-
-KMS_KEY_ARN = SettingKey(
-    "awsKmsKeyArn",
-    "string",
-    "aws only: KMS key ARN for default encryption (SSE-KMS); empty uses SSE-S3.",
-    default="",
-    providers=frozenset({"aws"}),
-)
-
-PUBLISH_SECRET = SettingKey(
-    "awsPublishToSecretsManager",
-    "boolean",
-    "aws only: also publish the STORAGE_* values as one Secrets Manager secret, <bucket>/storage-env.",
-    default=False,
-    providers=frozenset({"aws"}),
-)
-
-REPLICA_REGION = SettingKey(
-    "awsReplicaRegion",
-    "string",
-    "aws only: replicate every object to a versioned replica bucket, <bucket>-replica, in this region; empty: none.",
-    default="",
-    providers=frozenset({"aws"}),
-)
 
 _HOST_REGION = re.compile(
     r"(?:^|\.)s3(?:-accesspoint)?(?:-fips)?(?:\.dualstack)?[.-]([a-z]{2,4}(?:-[a-z]+)+-\d{1,2})"
@@ -67,17 +43,17 @@ ACCESS_KEYS_PER_USER = 2
 """IAM allows two access keys per user: exactly enough for the old and the new one while rotating."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AwsOptions:
-    """AWS-only settings."""
+    """AWS-only settings, as `AwsSpec.parse_options` reads them (defaults live in the schema)."""
 
-    kms_key_arn: str | None = None
-    publish_secret: bool = False
+    kms_key_arn: str | None
+    publish_secret: bool
     """Publish the app's STORAGE_* values as one Secrets Manager secret (`secrets_manager_name`)."""
-    access_logging: bool = True
+    access_logging: bool
     """Server access logs into `access_log_bucket_name` (S3 writes them; the app cannot read them)."""
-    access_log_days: int = 90
-    replica_region: str | None = None
+    access_log_days: int
+    replica_region: str | None
     """Where `replica_bucket_name` lives; None: no replication."""
 
 
@@ -128,7 +104,6 @@ class AwsSpec(ProviderSpec):
     versioning = VersioningSupport.SWITCH
     bucket_types = ("aws:s3/bucket:Bucket",)
     credential_types = ("aws:iam/accessKey:AccessKey",)
-    option_keys = (KMS_KEY_ARN, PUBLISH_SECRET, ACCESS_LOGGING, ACCESS_LOG_DAYS, REPLICA_REGION)
     ignored_settings = {
         "endpoint": "the app uses AWS's own virtual-hosted URLs and the guide sets no STORAGE_S3_ENDPOINT for AWS",
     }
@@ -148,7 +123,6 @@ class AwsSpec(ProviderSpec):
     )
     explicit_provider = True
     endpoint_host_suffix = ".amazonaws.com"
-    supports_adoption = True
 
     def serves_host(self, host: str) -> bool:
         return host.endswith((".amazonaws.com", ".amazonaws.com.cn"))
@@ -201,7 +175,7 @@ class AwsSpec(ProviderSpec):
                 f"{arn!r} is an alias ARN; IAM grants kms:GenerateDataKey and kms:Decrypt on the key itself, "
                 "so give the key's ARN (arn:aws:kms:<region>:<account>:key/<id>, `aws kms describe-key --key-id <alias>`)",
             )
-        logging, days = parse_access_logging(values, report)
+        logging, days = parse_access_logging(values)
         replica = values.get(REPLICA_REGION.name) or ""
         if replica and (problem := region_problem(replica, "Leave it empty for no replica.")):
             report.problem(REPLICA_REGION.name, problem)

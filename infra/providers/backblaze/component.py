@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import pulumi
 
+from infra.outputs import StorageAccess
 from infra.providers.backblaze.dynamic import B2ApplicationKey, B2Bucket, B2BucketArgs
 from infra.providers.backblaze.replication import B2Replication
 from infra.providers.backblaze.rules import (
@@ -31,7 +32,7 @@ from infra.providers.backblaze.rules import (
     replication_key_name,
 )
 from infra.providers.backblaze.spec import BackblazeOptions
-from infra.providers.base import StorageAccess, StorageComponent, bucket_options, component_props, component_type
+from infra.providers.base import StorageComponent, bucket_options, component_props, component_type
 from infra.providers.credentials import declare_generations, generation_suffixed
 from infra.settings.model import Settings
 

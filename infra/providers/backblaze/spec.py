@@ -15,41 +15,12 @@ from infra.providers.backblaze.regions import B2_REGIONS
 from infra.providers.backblaze.regions import SOURCE as REGIONS_SOURCE
 from infra.providers.known_names import unknown_name_problem
 from infra.providers.spec import Location, ProviderSpec, VersioningSupport
-from infra.settings.keys import CORS_EXPOSE, CORS_HEADERS, CORS_ORIGINS, SettingKey
+from infra.settings.keys import B2_APP_PREFIXES as APP_PREFIXES
+from infra.settings.keys import B2_BUCKET_ID as BUCKET_ID
+from infra.settings.keys import B2_OBJECT_LOCK as OBJECT_LOCK
+from infra.settings.keys import B2_REPLICA_BUCKET as REPLICA_BUCKET
+from infra.settings.keys import CORS_EXPOSE, CORS_HEADERS, CORS_ORIGINS
 from infra.settings.problems import Report
-
-OBJECT_LOCK = SettingKey(
-    "b2ObjectLock",
-    "boolean",
-    "backblaze only: enable Object Lock when the bucket is created (B2 cannot turn it off later).",
-    default=False,
-    providers=frozenset({"backblaze"}),
-)
-
-BUCKET_ID = SettingKey(
-    "b2BucketId",
-    "string",
-    "backblaze only: the existing bucket's ID, needed with adoptExistingBucket (B2 finds buckets by ID).",
-    default="",
-    providers=frozenset({"backblaze"}),
-)
-
-REPLICA_BUCKET = SettingKey(
-    "b2ReplicaBucketName",
-    "string",
-    "backblaze only: replicate every file to this second private B2 bucket in the same account (B2 Cloud Replication); empty: none.",
-    default="",
-    providers=frozenset({"backblaze"}),
-)
-
-APP_PREFIXES = SettingKey(
-    "b2AppPrefixes",
-    "array",
-    "backblaze only: the top-level folders the app writes besides softDeletePrefix (e.g. [uploads/]); each gets B2's "
-    "old-version and unfinished-upload clean-up (B2 lifecycle rules may not overlap, so no rule covers the whole bucket).",
-    default=[],
-    providers=frozenset({"backblaze"}),
-)
 
 _BUCKET_ID = re.compile(r"[0-9a-f]{24}")
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]")
@@ -115,10 +86,7 @@ class BackblazeSpec(ProviderSpec):
     versioning = VersioningSupport.ALWAYS
     bucket_types = ("pulumi-python:dynamic/backblaze:Bucket",)
     credential_types = ("pulumi-python:dynamic/backblaze:ApplicationKey",)
-    option_keys = (OBJECT_LOCK, BUCKET_ID, REPLICA_BUCKET, APP_PREFIXES)
     ignored_settings = {"tags": "this package applies tags to no B2 bucket or key"}
-    supports_adoption = True
-    adopts_by_import = False
     credential_env = ("B2_APPLICATION_KEY_ID", "B2_APPLICATION_KEY")
     credential_note = "read by this package's dynamic provider (no Pulumi plugin): B2_APPLICATION_KEY_ID + B2_APPLICATION_KEY"
     endpoint_host_suffix = ".backblazeb2.com"
@@ -207,6 +175,10 @@ class BackblazeSpec(ProviderSpec):
                 "is required with adoptExistingBucket: B2 finds a bucket by its ID; copy the Bucket ID shown "
                 "under Buckets in the B2 web console (or from `b2 bucket get <name>`)",
             )
+
+    def bucket_import_id(self, bucket: str, region: str, options: Any) -> None:
+        """None: B2 adopts inside its dynamic provider's `create` (backblaze/dynamic.py), not by import."""
+        return None
 
     def adoption_warning(self, bucket: str, region: str, options: BackblazeOptions) -> str:
         """B2 adopts inside its dynamic provider's `create` (see backblaze/dynamic.py), not by import."""

@@ -18,8 +18,8 @@ import pulumi_cloudflare as cloudflare
 
 from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID, SOFT_DELETE_RULE_ID, LifecyclePolicy
+from infra.outputs import StorageAccess
 from infra.providers.base import (
-    StorageAccess,
     StorageComponent,
     bucket_options,
     component_props,

@@ -10,17 +10,10 @@ from typing import Any
 from infra.providers.cloudflare.regions import HINT_SOURCE, LOCATION_HINTS, REGION_SOURCE, S3_REGION, S3_REGION_ALIASES
 from infra.providers.known_names import unknown_name_problem
 from infra.providers.spec import Location, ProviderSpec, VersioningSupport, dns_bucket_name_problem
-from infra.settings.keys import SettingKey
+from infra.settings.keys import CLOUDFLARE_ACCOUNT_ID as ACCOUNT_ID
+from infra.settings.keys import R2_JURISDICTION as JURISDICTION
+from infra.settings.keys import R2_LOCATION_HINT as LOCATION_HINT
 from infra.settings.problems import Report
-
-_ONLY = frozenset({"cloudflare"})
-ACCOUNT_ID = SettingKey("cloudflareAccountId", "string", "cloudflare only: the 32-hex account id (required).", default="", providers=_ONLY)
-LOCATION_HINT = SettingKey(
-    "r2LocationHint", "string", "cloudflare only: location hint (wnam, enam, weur, eeur, apac, oc).", default="", providers=_ONLY
-)
-JURISDICTION = SettingKey(
-    "r2Jurisdiction", "string", "cloudflare only: data jurisdiction (default, eu, fedramp).", default="default", providers=_ONLY
-)
 
 _ACCOUNT = re.compile(r"[0-9a-f]{32}")
 _ENDPOINT = re.compile(r"https://[0-9a-f]{32}(\.(eu|fedramp))?\.r2\.cloudflarestorage\.com/?")
@@ -50,7 +43,7 @@ class CloudflareSpec(ProviderSpec):
     versioning = VersioningSupport.NONE
     bucket_types = ("cloudflare:index/r2Bucket:R2Bucket",)
     credential_types = ("cloudflare:index/accountToken:AccountToken",)
-    option_keys = (ACCOUNT_ID, LOCATION_HINT, JURISDICTION)
+    documented_values = {LOCATION_HINT.name: LOCATION_HINTS, JURISDICTION.name: JURISDICTIONS}
     ignored_settings = {
         "versioning": "R2 has no object versioning (README: Gap: R2 has no object versioning)",
         "noncurrentVersionDays": "R2 has no object versioning, so no noncurrent-version rule is declared",
@@ -64,7 +57,6 @@ class CloudflareSpec(ProviderSpec):
     )
     plugin_package = "cloudflare"
     endpoint_host_suffix = ".r2.cloudflarestorage.com"
-    supports_adoption = True
 
     def bucket_name_problem(self, name: str) -> str | None:
         return dns_bucket_name_problem(name, 3, 63)

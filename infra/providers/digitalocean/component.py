@@ -20,8 +20,8 @@ from infra.guide.lifecycle import (
     SOFT_DELETE_RULE_ID,
     LifecyclePolicy,
 )
+from infra.outputs import StorageAccess
 from infra.providers.base import (
-    StorageAccess,
     StorageComponent,
     bucket_options,
     component_props,

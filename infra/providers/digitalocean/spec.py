@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from infra.providers.access_logging import ACCESS_LOG_DAYS, ACCESS_LOGGING, parse_access_logging
+from infra.providers.access_logging import parse_access_logging
 from infra.providers.credentials import credential_display_name
 from infra.providers.digitalocean.regions import SOURCE as REGIONS_SOURCE
 from infra.providers.digitalocean.regions import SPACES_REGIONS
@@ -28,9 +28,9 @@ Never `fullaccess` (every bucket, bucket administration) and never an all-bucket
 class SpacesOptions:
     """Spaces-only settings."""
 
-    access_logging: bool = True
+    access_logging: bool
     """Server access logs into `<bucket>-access-logs` (Spaces writes them; the app key cannot read them)."""
-    access_log_days: int = 90
+    access_log_days: int
 
 
 def endpoint_for(region: str) -> str:
@@ -62,7 +62,6 @@ class DigitalOceanSpec(ProviderSpec):
     versioning = VersioningSupport.SWITCH
     bucket_types = ("digitalocean:index/spacesBucket:SpacesBucket",)
     credential_types = ("digitalocean:index/spacesKey:SpacesKey",)
-    option_keys = (ACCESS_LOGGING, ACCESS_LOG_DAYS)
     ignored_settings = {"tags": "Spaces take no tags, so this package applies none"}
     credential_env = ("DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY")
     credential_note = (
@@ -71,7 +70,6 @@ class DigitalOceanSpec(ProviderSpec):
     )
     plugin_package = "digitalocean"
     endpoint_host_suffix = ENDPOINT_SUFFIX
-    supports_adoption = True
 
     def bucket_name_problem(self, name: str) -> str | None:
         return dns_bucket_name_problem(name, 3, 63)
@@ -85,7 +83,7 @@ class DigitalOceanSpec(ProviderSpec):
         return f"{region},{bucket}"
 
     def parse_options(self, values: Mapping[str, Any], report: Report) -> SpacesOptions:
-        logging, days = parse_access_logging(values, report)
+        logging, days = parse_access_logging(values)
         return SpacesOptions(access_logging=logging, access_log_days=days)
 
     def resolve_location(self, region: str, endpoint: str, options: Any, report: Report) -> Location | None:

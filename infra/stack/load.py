@@ -21,22 +21,17 @@ from infra.settings import keys as k
 from infra.settings.acknowledgements import entry_problem
 from infra.settings.model import AppSettings, Settings, Versioning
 from infra.settings.problems import Report, SettingsError
-from infra.settings.rotation import parse_credentials
+from infra.stack.rotation import parse_credentials
 from infra.settings.values import ValueProblem, convert
 
 _ENVIRONMENT = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
-MAX_SIGNED_URL_SECONDS = 604800
-"""SigV4 presigned URLs cannot outlive seven days."""
-MAX_OBJECT_BYTES = 5 * 1024**4
-"""S3's largest object: 5 TiB."""
-MAX_QUOTA_BYTES = 1024**5
 
 
 def load_settings(raw: Mapping[str, Any], *, stack: str, plugin_keys: Iterable[str] = ()) -> Settings:
     """Validated settings from raw config values keyed by setting name (no namespace).
 
     A key in `raw` is one the stack wrote (or one Pulumi.yaml declares with a default, which
-    the engine adds to every stack; `registry.project_keys`): a key the stack's provider does
+    the engine adds to every stack; `keys.project_keys`): a key the stack's provider does
     not use is refused when present, whatever its value.
     `plugin_keys` are the stack's config keys in other namespaces (`aws:region`): a provider
     whose component declares its own provider refuses its plugin's keys, which would be ignored.
@@ -56,7 +51,7 @@ def load_settings(raw: Mapping[str, Any], *, stack: str, plugin_keys: Iterable[s
 
 def _convert_all(raw: Mapping[str, Any], report: Report, skip: set[str]) -> dict[str, Any]:
     """Every known key's value, converted; the default where unset or in `skip` (already judged)."""
-    known = {key.name: key for key in registry.all_keys()}
+    known = {key.name: key for key in k.ALL_KEYS}
     values: dict[str, Any] = {}
     for name in raw:
         if name not in known:
@@ -100,15 +95,15 @@ def _provider(raw: Mapping[str, Any], report: Report) -> ProviderSpec | None:
 def _not_applicable(raw: Mapping[str, Any], spec: ProviderSpec, stack: str, report: Report) -> set[str]:
     """The written keys `spec`'s stacks do not use, each reported: it would silently do nothing."""
     refused = set()
-    for key in registry.all_keys():
-        if raw.get(key.name) is None or registry.applies(key, spec):
+    for key in k.ALL_KEYS:
+        if raw.get(key.name) is None or spec.applies(key):
             continue
         remove = f"remove it (`pulumi config rm {key.name} --stack {stack}`)"
         reason = spec.ignored_settings.get(key.name)
         if reason is not None:
             message = f"has no effect on {spec.display_name}: {reason}; {remove}"
         else:
-            message = f"applies only to provider {' and '.join(registry.used_by(key))}, not {spec.name}; {remove}"
+            message = f"applies only to provider {' and '.join(sorted(key.providers))}, not {spec.name}; {remove}"
         report.problem(key.name, message)
         refused.add(key.name)
     return refused
@@ -164,7 +159,7 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
     for entry in values[k.ACKNOWLEDGE_CHANGES.name] or ():
         if (problem := entry_problem(entry)) is not None:
             report.problem(k.ACKNOWLEDGE_CHANGES.name, problem)
-    adopt = _adoption(values, spec, report)
+    adopt = values.get(k.ADOPT_EXISTING_BUCKET.name)
     if spec is None:
         return None
     options = spec.parse_options({key.name: values.get(key.name) for key in spec.option_keys}, report)
@@ -182,6 +177,7 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
     if report.problems or None in (bucket, cors, lifecycle, app, tags, protect, location, versioning, credentials, adopt):
         return None
     assert location is not None and versioning is not None and credentials is not None  # checked above
+    import_id = spec.bucket_import_id(bucket, location.region, options) if adopt else None
     if adopt:
         report.warn(spec.adoption_warning(bucket, location.region, options))
     return Settings(
@@ -202,6 +198,7 @@ def _build(values: dict[str, Any], spec: ProviderSpec | None, stack: str, report
         credentials=credentials[0],
         active_credential=credentials[1],
         adopt_existing_bucket=adopt,
+        bucket_import_id=import_id,
     )
 
 
@@ -213,31 +210,10 @@ def _bucket_valid_nowhere(bucket: str, report: Report) -> None:
         report.problem(k.BUCKET_NAME.name, f"{bucket!r} is valid for no provider: {problems[0]}")
 
 
-def _adoption(values: dict[str, Any], spec: ProviderSpec | None, report: Report) -> bool | None:
-    adopt = values.get(k.ADOPT_EXISTING_BUCKET.name)
-    if adopt and spec is not None and not spec.supports_adoption:
-        report.problem(
-            k.ADOPT_EXISTING_BUCKET.name,
-            f"is not available for {spec.display_name} yet; create the bucket with this stack, or remove the setting",
-        )
-        return None
-    return adopt
-
-
 def _required_text(values: dict[str, Any], key: k.SettingKey, report: Report) -> str | None:
     value = values.get(key.name)
     if value is None or not str(value).strip():
         report.missing(key.name, "is required")
-        return None
-    return value
-
-
-def _in_range(values: dict[str, Any], key: k.SettingKey, low: int, high: int, report: Report) -> int | None:
-    value = values.get(key.name)
-    if value is None:
-        return None
-    if not low <= value <= high:
-        report.problem(key.name, f"must be a whole number from {low} to {high}, not {value}")
         return None
     return value
 
@@ -293,7 +269,7 @@ def _cors(values: dict[str, Any], production: bool, report: Report) -> cors_rule
         report.warn("corsExposeHeaders does not expose ETag: browser code cannot read an upload's ETag (the guide exposes ETag, Content-Length)")
     if methods is not None and methods and "PUT" not in methods:
         report.warn("corsAllowedMethods has no PUT: browsers cannot upload through signed PUT URLs")
-    max_age = _in_range(values, k.CORS_MAX_AGE, 0, cors_rules.MAX_AGE_LIMIT_SECONDS, report)
+    max_age = values.get(k.CORS_MAX_AGE.name)
     if not ok or None in (methods, max_age, values.get(k.CORS_HEADERS.name), values.get(k.CORS_EXPOSE.name)):
         return None
     return cors_rules.CorsRule(
@@ -337,10 +313,7 @@ def _lifecycle(
         if problem:
             report.problem(k.SOFT_DELETE_PREFIX.name, f"{prefix!r} {problem}")
             prefix = None
-    days = [
-        _in_range(values, key, 1, lifecycle_rules.MAX_DAYS, report)
-        for key in (k.SOFT_DELETE_DAYS, k.ABORT_MULTIPART_DAYS, k.NONCURRENT_DAYS)
-    ]
+    days = [values.get(key.name) for key in (k.SOFT_DELETE_DAYS, k.ABORT_MULTIPART_DAYS, k.NONCURRENT_DAYS)]
     if prefix is None or None in days:
         return None
     keeps_versions = versioning is not None and versioning.keeps_versions
@@ -353,9 +326,7 @@ def _lifecycle(
 
 
 def _app(values: dict[str, Any], report: Report) -> AppSettings | None:
-    expiration = _in_range(values, k.SIGNED_URL_EXPIRATION, 1, MAX_SIGNED_URL_SECONDS, report)
-    max_file = _in_range(values, k.MAX_FILE_SIZE, 1, MAX_OBJECT_BYTES, report)
-    quota = _in_range(values, k.QUOTA, 1, MAX_QUOTA_BYTES, report)
+    expiration, max_file, quota = (values.get(key.name) for key in (k.SIGNED_URL_EXPIRATION, k.MAX_FILE_SIZE, k.QUOTA))
     if max_file is not None and quota is not None and quota < max_file:
         report.problem(k.QUOTA.name, f"({quota}) is smaller than maxFileSizeBytes ({max_file}); no file that size could be stored")
         return None

@@ -1,0 +1,88 @@
+"""The generated copies of the settings schema (`python -m infra.reference`): current in the
+repository, and reported stale the moment the schema or a copy changes alone."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from infra import reference
+from infra.offline.stack_files import PROJECT_ROOT
+from infra.settings import keys
+
+
+def copy_of_generated_files(tmp_path: Path) -> Path:
+    for block in reference.BLOCKS:
+        target = tmp_path / block.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(PROJECT_ROOT / block.path, target)
+    return tmp_path
+
+
+def test_every_generated_copy_in_the_repository_is_current() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "infra.reference", "--check"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def with_key(monkeypatch: pytest.MonkeyPatch, name: str, **changes: object) -> None:
+    """The schema with one key changed, as one edit of infra/settings/keys.py would change it."""
+    changed = tuple(dataclasses.replace(key, **changes) if key.name == name else key for key in keys.ALL_KEYS)
+    monkeypatch.setattr(reference, "ALL_KEYS", changed)
+    monkeypatch.setattr(keys, "ALL_KEYS", changed)
+
+
+@pytest.mark.parametrize(
+    ("name", "changes", "files"),
+    [
+        ("softDeleteDays", {"default": 45}, {"Pulumi.yaml", "README.md"}),
+        ("corsMaxAgeSeconds", {"maximum": 7200}, {"Pulumi.yaml", "README.md"}),
+        ("accessLogDays", {"default": 30}, {"README.md"}),
+        ("adoptExistingBucket", {"description": "Adopt the bucket."}, {"Pulumi.yaml", "README.md"}),
+        ("tags", {"providers": frozenset({"aws", "digitalocean"})}, {"README.md"}),
+    ],
+)
+def test_one_schema_edit_makes_every_copy_of_it_stale_until_regenerated(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, changes: dict, files: set[str]
+) -> None:
+    root = copy_of_generated_files(tmp_path)
+    with_key(monkeypatch, name, **changes)
+    assert {entry.split(" ")[0] for entry in reference.stale(root)} == files
+    assert set(reference.write(root)) == files
+    assert reference.stale(root) == []
+
+
+def test_the_regenerated_config_block_is_what_pulumi_reads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    root = copy_of_generated_files(tmp_path)
+    with_key(monkeypatch, "softDeleteDays", default=45, maximum=400)
+    reference.write(root)
+    declared = yaml.safe_load((root / "Pulumi.yaml").read_text())["config"]["softDeleteDays"]
+    assert declared == {"type": "integer", "description": "Days before soft-deleted files are removed (1-400).", "default": 45}
+
+
+def test_a_hand_edit_of_a_generated_line_is_stale(tmp_path: Path) -> None:
+    root = copy_of_generated_files(tmp_path)
+    path = root / "Pulumi.yaml"
+    path.write_text(path.read_text().replace("default: 30", "default: 31", 1))
+    assert reference.stale(root) == ["Pulumi.yaml (config)"]
+
+
+def test_a_file_without_its_markers_is_named_with_the_fix(tmp_path: Path) -> None:
+    root = copy_of_generated_files(tmp_path)
+    (root / "Pulumi.yaml").write_text("name: raptscallions-storage\n")
+    with pytest.raises(reference.ReferenceError, match=r"Pulumi.yaml has no `# BEGIN GENERATED: config"):
+        reference.stale(root)
+
+
+def test_documented_values_come_from_the_provider_spec() -> None:
+    from infra.providers.cloudflare.regions import LOCATION_HINTS
+
+    assert reference.documented_values(keys.R2_LOCATION_HINT) == tuple(sorted(LOCATION_HINTS))
+    assert ", ".join(sorted(LOCATION_HINTS)) in reference.description(keys.R2_LOCATION_HINT)
