@@ -10,7 +10,7 @@ STACK ?= prod
 # because a third of the suite waits on servers, timeouts and lifecycle days rather than computing.
 WORKERS ?= 3
 
-.PHONY: plan test test-servers lint bench install localstack node-packages rgw env-readers chromium
+.PHONY: plan test test-servers lint bench install policy-pack reference localstack node-packages rgw env-readers chromium
 
 install: $(STAMP)
 
@@ -31,6 +31,15 @@ test-servers: localstack node-packages rgw env-readers chromium
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# The policy pack with this package's wheel beside it (dist/policy-pack), for
+# `pulumi preview --policy-pack dist/policy-pack` or `pulumi policy publish dist/policy-pack`.
+policy-pack: $(STAMP)
+	$(BIN)/python scripts/policy_bundle.py
+
+# Regenerate every copy of the settings schema (Pulumi.yaml's config block, the settings tables).
+reference: $(STAMP)
+	$(BIN)/python -m infra.reference
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan_bench.py

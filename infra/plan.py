@@ -26,7 +26,8 @@ from infra.offline.plugin_config import credential_notes
 from infra.offline.policy_check import Verdict, analyze_plan, load_pack
 from infra.offline.policy_config import PolicyConfigError, load_policy_config
 from infra.offline.records import MASK
-from infra.offline.stack_files import PROJECT_ROOT, StackFileError, policy_config_file, policy_config_name, stack_names
+from infra.offline.stack_files import PROJECT_ROOT, StackFileError, policy_config_file, stack_names
+from infra.project_files import policy_config_name
 
 
 def plan_as_dict(plan: Plan, verdicts: list[Verdict]) -> dict[str, Any]:

@@ -1,11 +1,14 @@
-"""The pack as the engine runs it: `policies/__main__.py` in its own process, spoken to over
-the analyzer gRPC protocol with requests built from the offline plan."""
+"""The pack as the engine runs it: the bundle `make policy-pack` builds, in its own process and
+directory outside the checkout with only the package's wheel installed (no path into the
+repository), spoken to over the analyzer gRPC protocol with requests built from the offline plan."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import grpc
 import pytest
@@ -13,8 +16,9 @@ from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from infra.offline.harness import Plan, run_plan
+from infra.offline.stack_files import PROJECT_ROOT
+from scripts import policy_bundle
 from infra.offline.policy_check import (
-    POLICIES_DIR,
     analyze_plan,
     analyze_requests,
     analyze_stack_request,
@@ -26,10 +30,43 @@ MANDATORY = analyzer_pb2.EnforcementLevel.Value("MANDATORY")
 
 
 @pytest.fixture(scope="module")
-def analyzer() -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+def installed_pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """The bundle, and an environment whose only way to `infra` is the wheel installed from it
+    by the bundle's own requirements line (pip resolves its `--find-links` beside the file)."""
+    root = tmp_path_factory.mktemp("pack")
+    bundle = policy_bundle.build(root / "policy-pack")
+    only_package = bundle / "package-only.txt"
+    lines = (bundle / "requirements.txt").read_text().splitlines()
+    only_package.write_text("\n".join(lines[lines.index("--find-links wheels"):]) + "\n")
+    site = root / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-index", "--no-deps",
+         "--target", str(site), "-r", str(only_package)],
+        check=True, cwd=root, timeout=300,
+    )
+    only_package.unlink()
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(site)}
+    return bundle, environment
+
+
+def test_the_installed_pack_reaches_infra_only_through_the_wheel(installed_pack: tuple[Path, dict[str, str]]) -> None:
+    bundle, environment = installed_pack
+    code = "import infra, storage_policies.pack; print(infra.__file__)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=bundle, env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    located = Path(result.stdout.strip())
+    assert located.parent.parent == Path(environment["PYTHONPATH"]) and PROJECT_ROOT not in located.parents
+
+
+@pytest.fixture(scope="module")
+def analyzer(installed_pack: tuple[Path, dict[str, str]]) -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+    bundle, environment = installed_pack
     process = subprocess.Popen(
-        [sys.executable, str(POLICIES_DIR / "__main__.py")],
-        cwd=POLICIES_DIR,
+        [sys.executable, str(bundle / "__main__.py")],
+        cwd=bundle,
+        env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

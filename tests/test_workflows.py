@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from infra.ci.stacks import PROGRAM_PATHS, discover
-from infra.offline.stack_files import PROJECT_ROOT, policy_config_name, stack_names
+from infra.offline.stack_files import PROJECT_ROOT, stack_names
+from infra.project_files import policy_config_name
+from scripts import policy_bundle
 from infra.providers import registry
 from infra.validate.cli import build_parser
 from tests.workflow_support import (
@@ -39,6 +41,9 @@ BIN = Path(sys.executable).parent
 WORKFLOWS = all_workflows()
 PIN = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+\.\d+\.\d+$")
 SEVERITIES_ALLOWED = {"Informational", "Low"}
+
+PACK_BUNDLE = str((policy_bundle.ROOT / "dist" / "policy-pack").relative_to(policy_bundle.ROOT))
+"""What the workflows hand Pulumi as the pack: the bundle `scripts/policy_bundle.py` writes by default."""
 
 
 def checks_step(name: str) -> dict:
@@ -342,11 +347,13 @@ def test_every_policy_pack_run_passes_the_stacks_policy_config(tmp_path: Path) -
                 assert "policyPackConfigs" not in step["with"] and name == "drift.yml", f"{name}:{job_name}"
                 continue
             with_pack += 1
+            builds = [i for i, s in enumerate(job["steps"]) if "scripts/policy_bundle.py" in s.get("run", "")]
+            assert builds and builds[0] < job["steps"].index(step), f"{name}:{job_name} runs the bundle it never built"
             assert step["with"]["policyPackConfigs"] == "${{ matrix.policy_config }}", f"{name}:{job_name}"
             for entry in evaluate_matrix(workflow, job_name, ["infra/program.py"], project_dir=root):
                 args = pulumi_cli_args(step, entry)
                 config = ["--policy-pack-config", f"Pulumi.{entry['stack']}.policy.json"] if entry["stack"] == "staging" else []
-                assert args[args.index("--policy-pack"):][:2 + len(config)] == ["--policy-pack", "policies", *config], args
+                assert args[args.index("--policy-pack"):][:2 + len(config)] == ["--policy-pack", PACK_BUNDLE, *config], args
                 assert args.count("--policy-pack-config") == len(config) // 2, f"{name}:{job_name}: {args}"
     assert with_pack == 3  # preview, deploy nonprod, deploy prod
     step = checks_step("Offline plan and policy verdicts per stack")
@@ -388,7 +395,7 @@ def test_each_stack_deploys_in_its_own_environment_then_is_validated() -> None:
         job = deploy["jobs"][name]
         assert job["environment"] == "${{ matrix.environment }}"
         step = pulumi_step(job)
-        assert step["with"]["command"] == "up" and step["with"]["policyPacks"] == "policies"
+        assert step["with"]["command"] == "up" and step["with"]["policyPacks"] == PACK_BUNDLE
         assert step["with"]["stack-name"] == "${{ matrix.stack }}"
         steps = job["steps"]
         [validate] = [i for i, s in enumerate(steps) if "infra.validate" in s.get("run", "")]
@@ -406,7 +413,7 @@ def test_each_stack_deploys_in_its_own_environment_then_is_validated() -> None:
 def test_preview_and_drift_use_the_read_only_environment() -> None:
     preview = pulumi_step(WORKFLOWS["preview.yml"]["jobs"]["preview"])["with"]
     assert preview | {"stack-name": None} == preview | {
-        "command": "preview", "diff": True, "refresh": True, "policyPacks": "policies",
+        "command": "preview", "diff": True, "refresh": True, "policyPacks": PACK_BUNDLE,
         "comment-on-pr": True, "edit-pr-comment": True, "stack-name": None,
     }
     drift_job = WORKFLOWS["drift.yml"]["jobs"]["drift"]

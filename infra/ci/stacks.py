@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from infra import PROJECT
-from infra.offline.stack_files import PROJECT_ROOT, StackFileError, policy_config_file, policy_config_name, stack_config, stack_names
+from infra.offline.stack_files import PROJECT_ROOT, StackFileError, policy_config_file, stack_config, stack_names
+from infra.project_files import policy_config_name
 from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
 

@@ -88,9 +88,8 @@ LEVEL_VALUES = {name: value for value, name in LEVELS.items()}
 
 
 def load_pack() -> tuple[str, list[Any]]:
-    for path in (str(POLICIES_DIR), str(PROJECT_ROOT)):
-        if path not in sys.path:
-            sys.path.insert(0, path)
+    if str(POLICIES_DIR) not in sys.path:  # as the engine runs the pack: its own directory first
+        sys.path.insert(0, str(POLICIES_DIR))
     from storage_policies.pack import PACK_NAME, POLICIES
 
     return PACK_NAME, POLICIES

@@ -14,6 +14,7 @@ from typing import Any
 
 from infra import PROJECT
 from infra.offline import pulumi_yaml
+from infra.project_files import policy_config_name
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,17 +26,6 @@ class StackFileError(ValueError):
 def stack_names(project_dir: Path = PROJECT_ROOT) -> list[str]:
     """Every stack with a `Pulumi.<stack>.yaml` file, sorted."""
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
-
-
-POLICY_CONFIG_FILE = "Pulumi.{stack}.policy.json"
-"""A stack's policy pack configuration, next to its stack file: optional (absent: the pack's
-defaults), committed, and passed by every entry point (`make plan`, `python -m infra.plan`,
-the preview and deploy workflows as `--policy-pack-config`)."""
-
-
-def policy_config_name(stack: str) -> str:
-    """The stack's policy config file name, relative to the project root."""
-    return POLICY_CONFIG_FILE.format(stack=stack)
 
 
 def policy_config_file(stack: str, project_dir: Path = PROJECT_ROOT) -> Path | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.guide.troubleshooting import MANAGED_KEY_CAUSES, MANAGED_KEY_FIX, ErrorClass
+from infra.validate.client import s3_client
 from infra.validate import fresh_key, interrupts
 from infra.validate.bounded import bounded
 from infra.validate.checks import CHECKS, CONFIGURATION, Context, Passed, Skip
@@ -109,8 +110,6 @@ def run(
 ) -> Outcome:
     """All checks against the configured bucket. Never raises for a failing bucket."""
     if client_factory is None:
-        from infra.validate.client import s3_client
-
         client_factory = s3_client
     started = time.perf_counter()
     first, target, client = configure(inputs, timeout, client_factory)

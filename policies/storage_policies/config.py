@@ -1,6 +1,6 @@
 """Policy configuration: day limits and the origin pattern, optionally per environment.
 
-Each stack's is `Pulumi.<stack>.policy.json` (infra.offline.stack_files.POLICY_CONFIG_FILE),
+Each stack's is `Pulumi.<stack>.policy.json` (infra.project_files.POLICY_CONFIG_FILE),
 passed as `pulumi preview --policy-pack policies --policy-pack-config Pulumi.<stack>.policy.json`,
 e.g. `{"storage-lifecycle-soft-delete": {"maxDays": 45, "environments": {"dev": {"maxDays": 7}}}}`.
 Defaults are the guide's numbers from `infra.guide.lifecycle`.
@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi_policy import PolicyConfigSchema
 
-from infra.offline.stack_files import policy_config_name
+from infra.project_files import policy_config_name
 from storage_policies.views import Finding, stack_of
 
 def with_environments(properties: dict[str, Any]) -> PolicyConfigSchema:

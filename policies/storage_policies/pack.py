@@ -171,13 +171,13 @@ POLICIES: list[StackValidationPolicy] = [
     ),
     _policy(
         SOFT_DELETE,
-        "Soft-deleted files (the soft-delete prefix) expire within the configured days (default 30).",
+        f"Soft-deleted files (the soft-delete prefix) expire within the configured days (default {DEFAULT_SOFT_DELETE_DAYS}).",
         _lifecycle(SOFT_DELETE, checks.soft_delete_findings, DEFAULT_SOFT_DELETE_DAYS),
         schema=days_schema(DEFAULT_SOFT_DELETE_DAYS, "soft-deleted files may be kept"),
     ),
     _policy(
         ABORT_MULTIPART,
-        "Incomplete multipart uploads are aborted within the configured days (default 7).",
+        f"Incomplete multipart uploads are aborted within the configured days (default {DEFAULT_ABORT_MULTIPART_DAYS}).",
         _lifecycle(ABORT_MULTIPART, checks.abort_multipart_findings, DEFAULT_ABORT_MULTIPART_DAYS),
         schema=days_schema(DEFAULT_ABORT_MULTIPART_DAYS, "an unfinished upload may linger"),
     ),
@@ -214,7 +214,7 @@ POLICIES: list[StackValidationPolicy] = [
     _policy("storage-bucket-protected", "Production buckets are protected from deletion (`protect`).", _per_bucket(checks.protection_findings)),
     _policy(
         CREDENTIAL_AGE,
-        "The app credential in use is rotated within the configured days (default 90), dated by its generation name (advisory).",
+        f"The app credential in use is rotated within the configured days (default {DEFAULT_CREDENTIAL_MAX_AGE_DAYS}), dated by its generation name (advisory).",
         _credential_age,
         level=EnforcementLevel.ADVISORY,
         schema=max_age_schema(DEFAULT_CREDENTIAL_MAX_AGE_DAYS),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from infra.guide.permissions import IAM_POLICY_VERSION, bucket_arn, objects_arn
+from infra.providers.aws.spec import LOG_DELIVERY_PRINCIPAL
 
 TLS_ONLY_SID = "DenyInsecureTransport"
 
@@ -33,8 +34,6 @@ def log_bucket_policy(log_bucket: str, source_bucket: str, account_id: str, pref
     """The log bucket's policy: TLS only, and S3's log delivery service may write under `prefix`
     only for `source_bucket` of this account (aws:SourceArn / aws:SourceAccount stop a confused
     deputy: another account's bucket cannot log into ours)."""
-    from infra.providers.aws.spec import LOG_DELIVERY_PRINCIPAL
-
     document = tls_only_bucket_policy(log_bucket, partition)
     document["Statement"].append(
         {
