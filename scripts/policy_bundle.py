@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -40,14 +41,18 @@ def build(output: Path) -> Path:
             shutil.copytree(source, output / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy2(source, output / name)
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
-         "--no-build-isolation", "--wheel-dir", str(output / WHEELS), str(ROOT)],
-        check=True,
-        cwd=ROOT,
-        timeout=300,
-    )
-    shutil.rmtree(ROOT / "build", ignore_errors=True)
+    with tempfile.TemporaryDirectory() as scratch:  # setuptools builds in the source tree: not in the checkout
+        source = Path(scratch) / "source"
+        source.mkdir()
+        shutil.copy2(ROOT / "pyproject.toml", source / "pyproject.toml")
+        shutil.copytree(ROOT / "infra", source / "infra", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
+             "--no-build-isolation", "--wheel-dir", str(output / WHEELS), str(source)],
+            check=True,
+            cwd=scratch,
+            timeout=300,
+        )
     pins = (POLICIES / "requirements.txt").read_text()
     (output / "requirements.txt").write_text(
         f"{pins.rstrip()}\n# This repository's package, from the wheel built beside this file.\n"

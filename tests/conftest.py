@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import functools
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
+import grpc
 import pytest
+from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from infra.offline.harness import Plan, run_plan
 from infra.offline.stack_files import PROJECT_ROOT, stack_names
+from scripts import policy_bundle
 from tests.b2_fake import FakeB2, simulated_b2
 from tests.rgw_server import Rgw, rgw_cluster_running
 from tests.s3_servers import Server, localstack
@@ -103,3 +110,45 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         scopes = {definition.scope for name in used for definition in info.name2fixturedefs.get(name, ())}
         if "module" in scopes:
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+@pytest.fixture(scope="session")
+def installed_pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """The bundle, and an environment whose only way to `infra` is the wheel installed from it
+    by the bundle's own requirements line (pip resolves its `--find-links` beside the file)."""
+    root = tmp_path_factory.mktemp("pack")
+    bundle = policy_bundle.build(root / "policy-pack")
+    only_package = bundle / "package-only.txt"
+    lines = (bundle / "requirements.txt").read_text().splitlines()
+    only_package.write_text("\n".join(lines[lines.index("--find-links wheels"):]) + "\n")
+    site = root / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-index", "--no-deps",
+         "--target", str(site), "-r", str(only_package)],
+        check=True, cwd=root, timeout=300,
+    )
+    only_package.unlink()
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(site)}
+    return bundle, environment
+
+
+@pytest.fixture(scope="module")
+def analyzer(installed_pack: tuple[Path, dict[str, str]]) -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+    bundle, environment = installed_pack
+    process = subprocess.Popen(
+        [sys.executable, str(bundle / "__main__.py")],
+        cwd=bundle,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline().decode().strip())
+        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        grpc.channel_ready_future(channel).result(timeout=30)
+        yield analyzer_pb2_grpc.AnalyzerStub(channel)
+        channel.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

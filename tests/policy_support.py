@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from infra.offline.harness import DeclaredResource, Plan
-from infra.offline.policy_check import Verdict, analyze_plan
+from infra.offline.policy_check import Verdict, analyze_plan, analyze_requests, analyze_stack_request, verdicts_from
+from pulumi.runtime.proto import analyzer_pb2_grpc
 
 
 def with_resources(plan: Plan, resources: list[DeclaredResource]) -> Plan:
@@ -80,3 +81,9 @@ def set_policy_statement(index: int, **fields: Any) -> Callable[[dict[str, Any]]
         inputs["policy"] = json.dumps(document)
 
     return change
+
+
+def over_grpc(analyzer: analyzer_pb2_grpc.AnalyzerStub, plan: Plan) -> list:
+    responses = [analyzer.Analyze(request) for request in analyze_requests(plan)]
+    responses.append(analyzer.AnalyzeStack(analyze_stack_request(plan)))
+    return verdicts_from(responses)

@@ -16,12 +16,13 @@ from infra.guide import contract
 from infra import PROJECT
 from infra.offline.harness import Plan
 from infra.offline.stack_files import stack_config
-from infra.providers.aws.documents import s3_cors_from_aws_rules
+
 from infra.providers.backblaze.rules import s3_cors_from_b2_rules
-from infra.providers.cloudflare.documents import s3_cors_from_r2_rules
-from infra.providers.digitalocean.documents import s3_cors_from_spaces_rules
+
+
 from tests.conftest import shipped_plan
 from tests.policy_support import app_part
+from tests.s3_documents import s3_cors_from_aws_rules, s3_cors_from_r2_rules, s3_cors_from_spaces_rules
 
 AWS_CORS = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration"
 SPACES_CORS = "digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration"

@@ -16,7 +16,7 @@ from infra.providers.aws.spec import ACCESS_LOG_PREFIX, access_log_bucket_name
 from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
 from tests.policy_support import only, violations
-from tests.test_policy_protocol import analyzer, over_grpc  # noqa: F401  (the pack's gRPC server fixture)
+from tests.policy_support import over_grpc
 
 BUCKET = "raptscallions-prod"
 LOG_BUCKET = "raptscallions-prod-access-logs"
@@ -222,7 +222,7 @@ def preview_shaped(plan: Plan) -> Plan:
     return dataclasses.replace(plan, resources=tuple(resources))
 
 
-def test_preview_shaped_stacks_over_grpc(analyzer) -> None:  # noqa: F811
+def test_preview_shaped_stacks_over_grpc(analyzer) -> None:
     assert over_grpc(analyzer, preview_shaped(run_plan("prod"))) == []
     off = preview_shaped(run_plan("prod", config_overrides={"accessLogging": "false"}))
     remote = over_grpc(analyzer, off)

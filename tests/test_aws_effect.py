@@ -17,10 +17,11 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from infra.guide.cors import CorsRule, s3_cors_configuration
-from infra.guide.lifecycle import LifecyclePolicy, s3_lifecycle_configuration
+from infra.guide.cors import CorsRule
+from infra.guide.lifecycle import LifecyclePolicy
 from infra.offline.harness import Plan
 from tests.local_servers import moto_server
+from tests.s3_documents import s3_cors_configuration, s3_lifecycle_configuration
 
 BUCKET = "raptscallions-prod"
 OTHER_BUCKET = "someone-elses-bucket"

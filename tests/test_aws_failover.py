@@ -18,7 +18,7 @@ from infra.offline.harness import DeclaredResource, Plan, run_plan
 from infra.offline.policy_check import analyze_plan
 from tests.policy_support import only, violations
 from tests.test_aws_access_logs import preview_shaped
-from tests.test_policy_protocol import analyzer, over_grpc  # noqa: F401  (the pack's gRPC server fixture)
+from tests.policy_support import over_grpc
 
 BUCKET = "raptscallions-prod"
 REPLICA = "raptscallions-prod-replica"
@@ -210,7 +210,7 @@ def test_a_managed_policy_on_the_failover_user_is_refused(plan: Plan) -> None:
     assert "managed policy" in message
 
 
-def test_preview_shaped_failover_stack_over_grpc(analyzer, plan: Plan) -> None:  # noqa: F811
+def test_preview_shaped_failover_stack_over_grpc(analyzer, plan: Plan) -> None:
     preview = preview_shaped(plan)
     assert over_grpc(analyzer, preview) == []
     unlogged = dropped(preview, *REPLICA_LOGS)

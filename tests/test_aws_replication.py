@@ -21,7 +21,7 @@ from tests.local_servers import moto_server
 from tests.policy_support import only, violations
 from tests.test_aws_access_logs import preview_shaped
 from tests.test_aws_effect import client, moto_admin
-from tests.test_policy_protocol import analyzer, over_grpc  # noqa: F401  (the pack's gRPC server fixture)
+from tests.policy_support import over_grpc
 
 BUCKET = "raptscallions-prod"
 REPLICA = "raptscallions-prod-replica"
@@ -238,7 +238,7 @@ def test_a_role_trusting_anyone_but_s3_is_refused(replica_plan: Plan) -> None:
     assert "s3.amazonaws.com only" in message
 
 
-def test_preview_shaped_replica_stack_over_grpc(analyzer, replica_plan: Plan) -> None:  # noqa: F811
+def test_preview_shaped_replica_stack_over_grpc(analyzer, replica_plan: Plan) -> None:
     preview = preview_shaped(replica_plan)
     assert over_grpc(analyzer, preview) == []
     wider = with_role_policy(preview, lambda d: d["Statement"].append({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}))

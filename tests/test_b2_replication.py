@@ -24,7 +24,7 @@ from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
 from tests.policy_support import only, violations
 from tests.b2_fake import FakeB2, create_bucket, hosted, wire
-from tests.test_policy_protocol import analyzer, over_grpc  # noqa: F401  (the pack's gRPC server fixture)
+from tests.policy_support import over_grpc
 
 SOURCE = "raptscallions-b2-test"
 REPLICA = "raptscallions-b2-test-replica"
@@ -262,7 +262,7 @@ def preview_shaped(plan: Plan) -> Plan:
     )
 
 
-def test_preview_shaped_replica_stack_over_grpc(analyzer, replica_plan: Plan) -> None:  # noqa: F811
+def test_preview_shaped_replica_stack_over_grpc(analyzer, replica_plan: Plan) -> None:
     preview = preview_shaped(replica_plan)
     assert over_grpc(analyzer, preview) == []
     wider = with_inputs(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from infra.guide import cors, lifecycle
+from tests.s3_documents import s3_cors_configuration, s3_lifecycle_configuration
 
 
 def test_cors_document_matches_the_guides_policy() -> None:
     rule = cors.CorsRule(allowed_origins=("https://yourdomain.com",))
-    assert cors.s3_cors_configuration(rule) == {
+    assert s3_cors_configuration(rule) == {
         "CORSRules": [
             {
                 "ID": "raptscallions-browser-uploads",
@@ -24,7 +25,7 @@ def test_cors_document_matches_the_guides_policy() -> None:
 
 
 def test_lifecycle_document_has_the_guides_rules_and_version_cleanup() -> None:
-    document = lifecycle.s3_lifecycle_configuration(lifecycle.LifecyclePolicy())
+    document = s3_lifecycle_configuration(lifecycle.LifecyclePolicy())
     rules = {rule["ID"]: rule for rule in document["Rules"]}
     assert rules["cleanup-soft-deleted"] == {
         "ID": "cleanup-soft-deleted",
@@ -39,7 +40,7 @@ def test_lifecycle_document_has_the_guides_rules_and_version_cleanup() -> None:
 
 
 def test_lifecycle_without_versions_has_no_version_rule() -> None:
-    document = lifecycle.s3_lifecycle_configuration(lifecycle.LifecyclePolicy(noncurrent_version_days=None))
+    document = s3_lifecycle_configuration(lifecycle.LifecyclePolicy(noncurrent_version_days=None))
     assert [rule["ID"] for rule in document["Rules"]] == ["cleanup-soft-deleted", "cleanup-incomplete-uploads"]
 
 

@@ -12,7 +12,7 @@ from infra.offline.harness import run_plan
 from infra.offline.policy_check import analyze_plan
 from tests.policy_support import only, violations
 from tests.test_aws_access_logs import preview_shaped
-from tests.test_policy_protocol import analyzer, over_grpc  # noqa: F401  (the pack's gRPC server fixture)
+from tests.policy_support import over_grpc
 
 
 def with_active(stack: str, name: str):
@@ -58,7 +58,7 @@ def test_generation_names_that_are_dates(name: str, expected: tuple[int, int, in
     assert (found.timetuple()[:3] if found else None) == expected
 
 
-def test_credential_age_over_grpc(analyzer) -> None:  # noqa: F811
+def test_credential_age_over_grpc(analyzer) -> None:
     plan = preview_shaped(with_active("prod", "2020-01"))
     remote = over_grpc(analyzer, plan)
     assert [(v.policy, v.level) for v in remote] == [("storage-credential-age", "advisory")]

@@ -4,49 +4,22 @@ repository), spoken to over the analyzer gRPC protocol with requests built from 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import grpc
-import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from infra.offline.harness import Plan, run_plan
 from infra.offline.stack_files import PROJECT_ROOT
-from scripts import policy_bundle
 from infra.offline.policy_check import (
     analyze_plan,
-    analyze_requests,
-    analyze_stack_request,
     configure_request,
-    verdicts_from,
 )
+from tests.policy_support import over_grpc
 
 MANDATORY = analyzer_pb2.EnforcementLevel.Value("MANDATORY")
-
-
-@pytest.fixture(scope="module")
-def installed_pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """The bundle, and an environment whose only way to `infra` is the wheel installed from it
-    by the bundle's own requirements line (pip resolves its `--find-links` beside the file)."""
-    root = tmp_path_factory.mktemp("pack")
-    bundle = policy_bundle.build(root / "policy-pack")
-    only_package = bundle / "package-only.txt"
-    lines = (bundle / "requirements.txt").read_text().splitlines()
-    only_package.write_text("\n".join(lines[lines.index("--find-links wheels"):]) + "\n")
-    site = root / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-index", "--no-deps",
-         "--target", str(site), "-r", str(only_package)],
-        check=True, cwd=root, timeout=300,
-    )
-    only_package.unlink()
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(site)}
-    return bundle, environment
 
 
 def test_the_installed_pack_reaches_infra_only_through_the_wheel(installed_pack: tuple[Path, dict[str, str]]) -> None:
@@ -58,28 +31,6 @@ def test_the_installed_pack_reaches_infra_only_through_the_wheel(installed_pack:
     assert result.returncode == 0, result.stderr
     located = Path(result.stdout.strip())
     assert located.parent.parent == Path(environment["PYTHONPATH"]) and PROJECT_ROOT not in located.parents
-
-
-@pytest.fixture(scope="module")
-def analyzer(installed_pack: tuple[Path, dict[str, str]]) -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
-    bundle, environment = installed_pack
-    process = subprocess.Popen(
-        [sys.executable, str(bundle / "__main__.py")],
-        cwd=bundle,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline().decode().strip())
-        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        grpc.channel_ready_future(channel).result(timeout=30)
-        yield analyzer_pb2_grpc.AnalyzerStub(channel)
-        channel.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_analyzer_info_lists_every_policy_with_level_and_schema(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:
@@ -110,12 +61,6 @@ def test_analyzer_info_lists_every_policy_with_level_and_schema(analyzer: analyz
     assert all(p.enforcementLevel == MANDATORY for n, p in policies.items() if n not in advisory)
     assert "maxDays" in policies["storage-lifecycle-soft-delete"].configSchema.properties
     assert "allowedOriginPattern" in policies["storage-cors-origins"].configSchema.properties
-
-
-def over_grpc(analyzer: analyzer_pb2_grpc.AnalyzerStub, plan: Plan) -> list:
-    responses = [analyzer.Analyze(request) for request in analyze_requests(plan)]
-    responses.append(analyzer.AnalyzeStack(analyze_stack_request(plan)))
-    return verdicts_from(responses)
 
 
 def test_compliant_prod_stack_gets_no_diagnostics(analyzer: analyzer_pb2_grpc.AnalyzerStub, prod_plan: Plan) -> None:
@@ -165,7 +110,7 @@ def test_the_pack_over_the_wire_names_the_knob_and_the_stacks_config_file(analyz
 def test_b2_dynamic_resources_are_judged_over_the_wire_as_in_process(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:
     """The pack recognises the package's B2 dynamic resources by their type token over gRPC too."""
     from tests.conftest import shipped_plan
-    from tests.policy_support import edit
+    from tests.policy_support import over_grpc, edit
 
     assert over_grpc(analyzer, shipped_plan("b2-staging")) == []
     broken = edit(
@@ -182,7 +127,7 @@ def test_kms_statement_is_accepted_and_a_wider_one_refused_over_the_wire(analyze
     """SSE-KMS: the component's kms:GenerateDataKey/kms:Decrypt on the bucket key passes; kms:* on any key does not."""
     import json
 
-    from tests.policy_support import edit
+    from tests.policy_support import over_grpc, edit
 
     key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     plan = run_plan("prod", config_overrides={"awsKmsKeyArn": key})

@@ -9,14 +9,15 @@ from typing import Any
 import pytest
 
 from infra.guide import contract
-from infra.guide.cors import CorsRule, s3_cors_configuration
-from infra.guide.lifecycle import LifecyclePolicy, s3_lifecycle_configuration
+from infra.guide.cors import CorsRule
+from infra.guide.lifecycle import LifecyclePolicy
 from infra.offline import fakes
 from infra.offline.harness import Plan, run_plan
-from infra.providers.cloudflare.documents import r2_cors_rule, s3_cors_from_r2_rules, s3_lifecycle_from_r2_rules
+from infra.providers.cloudflare.documents import r2_cors_rule
 from tests.component_probe import probe_plan
 from tests.conftest import shipped_plan, with_empty_filters
 from tests.test_plan_cli import run_plan_cli
+from tests.s3_documents import s3_cors_configuration, s3_cors_from_r2_rules, s3_lifecycle_configuration, s3_lifecycle_from_r2_rules
 
 STACK = "staging"
 ACCOUNT = "0123456789abcdef0123456789abcdef"
@@ -36,7 +37,6 @@ def plan() -> Plan:
     found = shipped_plan(STACK)
     assert found.error is None, found.error
     return found
-
 
 
 def test_declares_bucket_cors_lifecycle_and_one_token(plan: Plan) -> None:
@@ -186,7 +186,6 @@ def test_plan_command_masks_the_secret_and_shows_the_gap() -> None:
     assert any("declared without versioning" in w for w in shown["warnings"])
     secret = hashlib.sha256(TOKEN_VALUE.encode()).hexdigest()
     assert TOKEN_VALUE not in result.stdout + result.stderr and secret not in result.stdout + result.stderr
-
 
 
 def test_component_hands_over_the_secret_already_secret(tmp_path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from infra.guide import contract
-from infra.guide.cors import CorsRule, allowed_headers_problem, browser_origin, origin_problem, s3_cors_configuration
+from infra.guide.cors import CorsRule, allowed_headers_problem, browser_origin, origin_problem
 from infra.guide.permissions import app_policy_document
 from infra.validate import plain_http
 from infra.validate.checks import FOREIGN_ORIGIN
@@ -32,6 +32,7 @@ from tests.s3_servers import (
     unique_bucket,
 )
 from tests.validate_run import assert_told_safely, storage_env, validate, validate_text_and_json
+from tests.s3_documents import s3_cors_configuration
 
 ORIGIN = "https://app.raptscallions.example"
 OTHER_ORIGIN = "https://staging.raptscallions.example"

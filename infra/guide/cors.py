@@ -239,19 +239,3 @@ def allowed_headers_problem(patterns: tuple[str, ...] | list[str], *, wildcard: 
         f"must name the {listed} header the browser's signed PUT asks for in its preflight: "
         '"*" alone may be taken as a literal header name, so list the name beside it'
     )
-
-
-def s3_cors_configuration(rule: CorsRule) -> dict[str, Any]:
-    """The rule as an S3 API `CORSConfiguration` (what `put-bucket-cors` takes)."""
-    return {
-        "CORSRules": [
-            {
-                "ID": rule.rule_id,
-                "AllowedHeaders": list(rule.allowed_headers),
-                "AllowedMethods": list(rule.allowed_methods),
-                "AllowedOrigins": list(rule.allowed_origins),
-                "ExposeHeaders": list(rule.expose_headers),
-                "MaxAgeSeconds": rule.max_age_seconds,
-            }
-        ]
-    }

@@ -1,14 +1,11 @@
 """The guide's lifecycle rules: clean up soft-deleted files, failed uploads, old versions.
 
-`LifecyclePolicy` is the provider-neutral intent; `s3_lifecycle_configuration` renders
-it in the S3 API format that AWS (and the validator's test servers) accept. Providers
-without that format map the same policy onto their own rules.
+`LifecyclePolicy` is the provider-neutral intent; each provider maps it onto its own rules.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 SOFT_DELETE_RULE_ID = "cleanup-soft-deleted"
 ABORT_MULTIPART_RULE_ID = "cleanup-incomplete-uploads"
@@ -52,32 +49,3 @@ def soft_delete_prefix_problem(prefix: str) -> str | None:
     if len(prefix.encode()) > 1024 or any(ord(ch) < 32 for ch in prefix):
         return "must be at most 1024 bytes of printable characters"
     return None
-
-
-def s3_lifecycle_configuration(policy: LifecyclePolicy) -> dict[str, Any]:
-    """The policy as an S3 API `LifecycleConfiguration` (what `put-bucket-lifecycle-configuration` takes)."""
-    rules: list[dict[str, Any]] = [
-        {
-            "ID": SOFT_DELETE_RULE_ID,
-            "Status": "Enabled",
-            "Filter": {"Prefix": policy.soft_delete_prefix},
-            "Expiration": {"Days": policy.soft_delete_days},
-        },
-        {
-            "ID": ABORT_MULTIPART_RULE_ID,
-            "Status": "Enabled",
-            "Filter": {},
-            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": policy.abort_multipart_days},
-        },
-    ]
-    if policy.noncurrent_version_days is not None:
-        rules.append(
-            {
-                "ID": NONCURRENT_RULE_ID,
-                "Status": "Enabled",
-                "Filter": {},
-                "NoncurrentVersionExpiration": {"NoncurrentDays": policy.noncurrent_version_days},
-                "Expiration": {"ExpiredObjectDeleteMarker": True},
-            }
-        )
-    return {"Rules": rules}

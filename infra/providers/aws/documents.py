@@ -103,26 +103,3 @@ def replication_role_policy(source: str, replica: str, partition: str = "aws") -
             },
         ],
     }
-
-
-def s3_cors_from_aws_rules(rules: list[dict[str, Any]]) -> dict[str, Any]:
-    """`corsRules` of an aws.s3.BucketCorsConfiguration (as the engine receives them,
-    camelCase) as the S3 `CORSConfiguration` the provider puts: field for field, as
-    terraform-provider-aws' expandCORSRules does (an absent list or max age is left out)."""
-    fields = {
-        "id": "ID",
-        "allowedHeaders": "AllowedHeaders",
-        "allowedMethods": "AllowedMethods",
-        "allowedOrigins": "AllowedOrigins",
-        "exposeHeaders": "ExposeHeaders",
-    }
-    converted = []
-    for rule in rules:
-        s3_rule: dict[str, Any] = {}
-        for name, s3_name in fields.items():
-            if rule.get(name):
-                s3_rule[s3_name] = rule[name] if name == "id" else list(rule[name])
-        if rule.get("maxAgeSeconds") is not None:
-            s3_rule["MaxAgeSeconds"] = int(rule["maxAgeSeconds"])
-        converted.append(s3_rule)
-    return {"CORSRules": converted}

@@ -1,22 +1,17 @@
-"""R2's own rule formats, and how they read in S3 API terms.
+"""R2's own rule formats.
 
 The Cloudflare provider configures CORS and lifecycle through Cloudflare's REST API,
 whose shapes differ from S3's: lifecycle ages are in seconds, conditions carry the
 prefix, CORS nests origins/methods/headers under `allowed`. R2's CORS rule also names the
-app's preflight headers beside `*` (`r2_cors_rule`, why at `HEADER_WILDCARD_HONOURED`). R2 serves the same
-configuration through its S3 API (GetBucketLifecycleConfiguration, GetBucketCors); the
-`s3_*` functions make that translation from the declared inputs (as the engine receives
-them, camelCase), so tests and checks can compare them with the guide's S3 documents
-and apply them to an S3 server.
+app's preflight headers beside `*` (`r2_cors_rule`, why at `HEADER_WILDCARD_HONOURED`).
 
 Pure: no SDK import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from infra.guide.cors import PREFLIGHT_HEADERS, CorsRule
 
@@ -56,49 +51,3 @@ def r2_cors_rule(rule: CorsRule) -> CorsRule:
 def days_to_seconds(days: int) -> int:
     """R2 lifecycle ages are seconds; the guide speaks in days."""
     return days * SECONDS_PER_DAY
-
-
-def _days(condition: Mapping[str, Any]) -> int:
-    if condition.get("type") != AGE:
-        raise ValueError(f"only {AGE!r} conditions have an S3 equivalent in days, not {condition.get('type')!r}")
-    seconds = int(condition["maxAge"])
-    if seconds % SECONDS_PER_DAY:
-        raise ValueError(f"maxAge {seconds}s is not a whole number of days; S3 lifecycle rules count days")
-    return seconds // SECONDS_PER_DAY
-
-
-def s3_lifecycle_from_r2_rules(rules: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """`rules` of an R2BucketLifecycle as an S3 `LifecycleConfiguration`."""
-    converted = []
-    for rule in rules:
-        s3_rule: dict[str, Any] = {
-            "ID": rule["id"],
-            "Status": "Enabled" if rule.get("enabled") else "Disabled",
-            "Filter": {"Prefix": (rule.get("conditions") or {}).get("prefix") or ""},
-        }
-        delete = (rule.get("deleteObjectsTransition") or {}).get("condition")
-        if delete:
-            s3_rule["Expiration"] = {"Days": _days(delete)}
-        abort = (rule.get("abortMultipartUploadsTransition") or {}).get("condition")
-        if abort:
-            s3_rule["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": _days(abort)}
-        converted.append(s3_rule)
-    return {"Rules": converted}
-
-
-def s3_cors_from_r2_rules(rules: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """`rules` of an R2BucketCors as an S3 `CORSConfiguration`."""
-    converted = []
-    for rule in rules:
-        allowed = rule["allowed"]
-        s3_rule: dict[str, Any] = {}
-        if rule.get("id"):
-            s3_rule["ID"] = rule["id"]
-        s3_rule["AllowedHeaders"] = list(allowed.get("headers") or [])
-        s3_rule["AllowedMethods"] = list(allowed["methods"])
-        s3_rule["AllowedOrigins"] = list(allowed["origins"])
-        s3_rule["ExposeHeaders"] = list(rule.get("exposeHeaders") or [])
-        if rule.get("maxAgeSeconds") is not None:
-            s3_rule["MaxAgeSeconds"] = int(rule["maxAgeSeconds"])
-        converted.append(s3_rule)
-    return {"CORSRules": converted}
