@@ -97,9 +97,9 @@ def test_a_rotation_in_one_step_shows_the_deletion_of_the_key_the_app_uses(tmp_p
 
 def test_a_code_change_shows_with_its_replacement_and_source(tmp_path: Path) -> None:
     repo = repository_copy(tmp_path)
-    component = repo / "infra/providers/aws/component.py"
-    component.write_text(component.read_text().replace('path="/raptscallions/",', 'path="/raptscallions/",  # same')
-                         .replace('f"{name}-app-user",', 'f"{name}-application-user",'))
+    credential = repo / "infra/providers/aws/credential.py"
+    credential.write_text(credential.read_text().replace('path=USER_PATH,', 'path=USER_PATH,  # same')
+                          .replace('f"{name}-{role}-user",', 'f"{name}-{role.replace(\'app\', \'application\')}-user",'))
     stack_file = repo / "Pulumi.prod.yaml"
     stack_file.write_text(stack_file.read_text().replace("raptscallions-prod", "raptscallions-prod2"))
     git(repo, "commit", "-qam", "rename the user in code, the bucket in settings")

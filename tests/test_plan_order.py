@@ -35,9 +35,22 @@ def test_two_runs_with_different_hash_seeds_print_the_same_plan(stack: str) -> N
     assert plan_text(stack, "1") == plan_text(stack, "2")
 
 
+def declared_types(module: str) -> list[str]:
+    """The AWS resource types `module` declares, in source order; a `BucketCredential(` call
+    stands for the credential module's own."""
+    source = (PROJECT_ROOT / f"infra/providers/aws/{module}.py").read_text()
+    found = re.findall(r"aws\.(?:s3|iam)\.([A-Z]\w*)\(|(BucketCredential)\(", source)
+    declared = []
+    for resource, credential in found:
+        if credential and module != "credential":
+            declared += declared_types("credential")
+        elif resource and not resource.endswith("Args"):
+            declared.append(resource)
+    return declared
+
+
 def test_the_aws_tree_follows_the_components_source_order(prod_plan: Plan) -> None:
-    source = (PROJECT_ROOT / "infra/providers/aws/component.py").read_text()
-    declared = [name for name in re.findall(r"aws\.(?:s3|iam)\.([A-Z]\w*)\(", source) if not name.endswith("Args")]
+    declared = declared_types("component")
     children = [r.type.rsplit(":", 1)[1] for r in app_part(prod_plan).resources if r.type.startswith("aws:")]
     assert children == declared
 

@@ -18,9 +18,9 @@ from infra.offline.compare import compare_plans
 from infra.offline.stack_files import PROJECT_ROOT, stack_names
 from tests import urn_record
 
-USER_LINE = '            f"{name}-app-user",\n'
-RENAMED = '            f"{name}-application-user",\n'
-ALIASED = RENAMED + "            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=f\"{name}-app-user\")])),\n"
+USER_LINE = '            f"{name}-{role}-user",\n'
+RENAMED = '            f"{name}-{role.replace(\'app\', \'application\')}-user",\n'
+ALIASED = RENAMED + "            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=f\"{name}-{role}-user\")])),\n"
 OLD_URN = "urn:pulumi:prod::raptscallions-storage::raptscallions:storage:AwsStorage$aws:iam/user:User::storage-app-user"
 
 
@@ -39,12 +39,12 @@ def test_every_shipped_stack_is_recorded() -> None:
 
 
 def patched_project(tmp_path: Path, replacement: str) -> Path:
-    """A copy of this package whose AWS component names the IAM user differently."""
+    """A copy of this package whose AWS credential names the app's IAM user differently."""
     tmp_path.mkdir()
     for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml"):
         shutil.copy(PROJECT_ROOT / name, tmp_path / name)
     shutil.copytree(PROJECT_ROOT / "infra", tmp_path / "infra", ignore=shutil.ignore_patterns("__pycache__"))
-    component = tmp_path / "infra/providers/aws/component.py"
+    component = tmp_path / "infra/providers/aws/credential.py"
     source = component.read_text()
     block = source[source.index(USER_LINE):]
     block = block[: block.index("        )\n") + len("        )\n")]

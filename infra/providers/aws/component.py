@@ -22,14 +22,13 @@ from infra.guide.lifecycle import (
     SOFT_DELETE_RULE_ID,
     LifecyclePolicy,
 )
-from infra.guide.permissions import app_policy_document
-from infra.outputs import StorageAccess
 from infra.providers.aws.access_logs import AccessLogs
 from infra.providers.aws.cors import cors_rule_args
+from infra.providers.aws.credential import BucketCredential
 from infra.providers.aws.documents import tls_only_bucket_policy
 from infra.providers.aws.published_env import publish_app_environment
 from infra.providers.aws.replication import Replica
-from infra.providers.aws.scope import AwsScope, aws_scope
+from infra.providers.aws.scope import aws_scope
 from infra.providers.aws.spec import iam_user_name, partition_for_region
 from infra.providers.base import (
     StorageComponent,
@@ -37,7 +36,6 @@ from infra.providers.base import (
     component_props,
     component_type,
 )
-from infra.providers.credentials import declare_generations, generation_suffixed
 from infra.settings.model import Settings, Versioning
 from infra.tags import resource_tags
 
@@ -128,44 +126,24 @@ class AwsStorage(StorageComponent):
         if settings.options.access_logging:
             self.access_logs = AccessLogs(scope, name, settings, self.bucket, tags)
 
-        self.user = aws.iam.User(
-            f"{name}-app-user",
-            name=iam_user_name(settings.bucket_name),
-            path="/raptscallions/",
-            force_destroy=False,
-            tags=tags,
-            opts=child,
-        )
-        self.user_policy = aws.iam.UserPolicy(
-            f"{name}-app-policy",
-            user=self.user.name,
-            name="raptscallions-storage-app",
-            policy=json.dumps(app_policy_document(settings.bucket_name, partition, settings.options.kms_key_arn)),
-            opts=child,
-        )
-        self.access_keys, self.access_key = declare_generations(
-            settings, lambda generation: self._access_key(name, generation, scope)
-        )
-
-        self.access = StorageAccess(
-            bucket=self.bucket.bucket,
+        self.credential = BucketCredential(
+            scope,
+            name,
+            "app",
+            settings,
+            user_name=iam_user_name(settings.bucket_name),
+            bucket=self.bucket,
+            bucket_name=settings.bucket_name,
             region=region,
-            endpoint=None,
-            access_key_id=self.access_key.id,
-            secret_access_key=pulumi.Output.secret(self.access_key.secret),
+            partition=partition,
+            tags=tags,
+            kms_key_arn=settings.options.kms_key_arn,
         )
+        self.access = self.credential.access
         self.app_env_secret: aws.secretsmanager.Secret | None = None
         if settings.options.publish_secret:
             self.app_env_secret, self.app_env_version = publish_app_environment(scope, name, settings, self.access, tags)
-        self.register_outputs({"bucket": self.bucket.bucket, "accessKeyId": self.access_key.id})
-
-    def _access_key(self, name: str, generation: str, scope: AwsScope) -> aws.iam.AccessKey:
-        """One generation's access key for the app user (usable once the user policy exists)."""
-        return aws.iam.AccessKey(
-            generation_suffixed(f"{name}-app-key", generation),
-            user=self.user.name,
-            opts=scope.opts(depends_on=[self.user_policy]),
-        )
+        self.register_outputs({"bucket": self.bucket.bucket, "accessKeyId": self.access.access_key_id})
 
 
 def _encryption_rule(kms_key_arn: str | None) -> aws.s3.BucketServerSideEncryptionConfigurationRuleArgs:

@@ -14,7 +14,11 @@ replicates deletes of a specific version), so every version stays recoverable in
 The replica is also a place the app can run from (README, "Failing over to the replica"): it
 carries the app bucket's CORS rule (the browser's signed uploads need it there too), server
 access logging into its own log bucket in its region (`access_logs`, with `accessLogging`),
-and a failover credential of its own (`failover`).
+and a failover credential of its own (`failover`): a second IAM user, `<bucket>-failover`,
+holding the guide's permissions on the replica only, so the everyday credential is not
+widened and a leaked everyday key cannot reach the copy kept for recovery. Its keys follow the
+app credential's generations (`credential.BucketCredential`), so a rotation rotates both and an
+app failed over keeps working through a rotation: no second rotation schedule to forget.
 """
 
 from __future__ import annotations
@@ -26,11 +30,11 @@ import pulumi_aws as aws
 
 from infra.providers.aws.access_logs import AccessLogs
 from infra.providers.aws.cors import cors_rule_args
-from infra.providers.aws.failover import FailoverCredential
+from infra.providers.aws.credential import BucketCredential
 from infra.providers.aws.private_bucket import private_bucket_controls, protected_bucket
 from infra.providers.aws.documents import replication_role_policy, replication_trust_policy, tls_only_bucket_policy
 from infra.providers.aws.scope import AwsScope
-from infra.providers.aws.spec import partition_for_region, replica_bucket_name, replication_role_name
+from infra.providers.aws.spec import failover_user_name, partition_for_region, replica_bucket_name, replication_role_name
 from infra.settings.model import Settings
 
 REPLICATION_RULE_ID = "replicate-everything"
@@ -108,7 +112,18 @@ class Replica:
             self.access_logs = AccessLogs(
                 scope, f"{name}-replica", settings, self.bucket, tags, source_name=replica_name, region=region
             )
-        self.failover = FailoverCredential(scope, name, settings, self.bucket, replica_name, tags)
+        self.failover = BucketCredential(
+            scope,
+            name,
+            "failover",
+            settings,
+            user_name=failover_user_name(settings.bucket_name),
+            bucket=self.bucket,
+            bucket_name=replica_name,
+            region=region,
+            partition=partition,
+            tags=tags,
+        )
         self.configuration = aws.s3.BucketReplicationConfig(
             f"{name}-replication",
             bucket=source.id,
