@@ -4,7 +4,8 @@
 Nothing happens when every binary is already on PATH. Otherwise `apt-get install` runs as
 root or through passwordless sudo, with `apt-get update` first only if the install fails
 (a fresh machine may have no package lists yet). Without apt-get, root or sudo it says why
-and returns 0: the tests that need the binaries then skip, naming the command to run.
+and returns 0: the tests that need the binaries then fail, naming the command to run (the
+suite skips nothing).
 Stdlib only.
 """
 
@@ -29,11 +30,11 @@ def install(what: str, packages: Sequence[str], binaries: Sequence[str]) -> int:
         return 0
     apt = shutil.which("apt-get")
     if apt is None:
-        print(f"{what} not installed ({', '.join(missing)} missing) and no apt-get: its tests will skip.")
+        print(f"{what} not installed ({', '.join(missing)} missing) and no apt-get: its tests will fail until it is installed.")
         return 0
     sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
     if sudo and (shutil.which("sudo") is None or subprocess.run([*sudo, "true"], capture_output=True).returncode):
-        print(f"{what} not installed, and neither root nor passwordless sudo to install it: its tests will skip.")
+        print(f"{what} not installed, and neither root nor passwordless sudo to install it: its tests will fail until it is installed.")
         return 0
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     command = [*sudo, apt, "install", "-y", "--no-install-recommends", *packages]

@@ -26,7 +26,7 @@ def node_modules() -> Path:
 
     folder = existing_dir()
     if folder is None:
-        pytest.skip("the app's npm packages are not installed: run `python3 scripts/node_packages.py` (make test does)")
+        pytest.fail("the app's npm packages are not installed: run `python3 scripts/node_packages.py` (make test does)", pytrace=False)
     return folder / "node_modules"
 
 

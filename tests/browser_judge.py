@@ -130,7 +130,7 @@ def chromium_executable() -> str:
 
     found = executable()
     if found is None:
-        pytest.skip("Chromium not installed: run `python3 scripts/chromium.py install` (make test does)")
+        pytest.fail("Chromium not installed: run `python3 scripts/chromium.py install` (make test does)", pytrace=False)
     return found
 
 

@@ -130,12 +130,13 @@ def localstack_python() -> str | None:
 
 @contextlib.contextmanager
 def localstack() -> Iterator[Server]:
-    """LocalStack's S3 and IAM on a free 127.0.0.1 port; skips with the reason when unavailable."""
+    """LocalStack's S3 and IAM on a free 127.0.0.1 port; fails with the fix when unavailable (the suite skips nothing)."""
     python = localstack_python()
     if python is None:
-        pytest.skip(
+        pytest.fail(
             "LocalStack not available: needs Python >= 3.12 and its venv "
-            "(run `python3 scripts/localstack_venv.py`, as .ci/run does)"
+            "(run `python3 scripts/localstack_venv.py`, as `make test` does)",
+            pytrace=False,
         )
     port = free_port()
     root = tempfile.mkdtemp(prefix="localstack-")

@@ -25,7 +25,7 @@ def node_reads(path: Path) -> dict[str, str]:
     """The variables the app's `require('dotenv').parse` reads from `path`."""
     folder = existing_dir()
     if folder is None:
-        pytest.skip("the app's npm packages are not installed: run `python3 scripts/node_packages.py` (make test does)")
+        pytest.fail("the app's npm packages are not installed: run `python3 scripts/node_packages.py` (make test does)", pytrace=False)
     result = subprocess.run(
         [NODE, str(NODE_READER), str(path)],
         env={**os.environ, "NODE_PATH": str(folder / "node_modules")},
