@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import http.server
-import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -40,31 +38,6 @@ def wait_until_up(url: str, deadline_seconds: float = 30.0) -> None:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server at {url} did not come up") from None
             time.sleep(0.1)
-
-
-@contextlib.contextmanager
-def moto_server(initial_no_auth_actions: int | None = None) -> Iterator[str]:
-    """moto's S3/IAM server in its own process; yields its endpoint URL.
-
-    With `initial_no_auth_actions` set, moto enforces IAM on every request after that
-    many, so credentials and policies have real effect.
-    """
-    port = free_port()
-    env = dict(os.environ)
-    if initial_no_auth_actions is not None:
-        env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(initial_no_auth_actions)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/moto-api/")
-        yield url
-    finally:
-        stop_process(process, timeout=10)
 
 
 @contextlib.contextmanager

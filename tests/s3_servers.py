@@ -1,8 +1,7 @@
 """S3 servers for the validator's tests, on 127.0.0.1, started and stopped by the tests.
 
 Two servers, each faithful where the other is not:
-- moto's ThreadedMotoServer (in this process) with IAM enforcement: credentials and
-  policies have real effect. It does not evaluate CORS rules, and a signed URL fails
+- moto (its own process) with IAM enforcement: credentials and policies have real effect. It does not evaluate CORS rules, and a signed URL fails
   there while IAM enforcement is on.
 - LocalStack (its own Python >= 3.12 virtualenv, see scripts/localstack_venv.py) with
   S3_SKIP_SIGNATURE_VALIDATION=0: CORS preflights evaluated exactly; tampered, expired,
@@ -19,10 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -36,7 +35,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from tests.local_servers import free_port, stop_process
+from tests.local_servers import free_port, stop_process, wait_until_up
 
 REGION = "us-east-1"
 ADMIN_CONFIG = Config(
@@ -88,37 +87,29 @@ def unique_bucket(stem: str) -> str:
 
 
 @contextlib.contextmanager
-def moto_with_iam() -> Iterator[Server]:
-    """moto's threaded server with IAM enforced after the first 3 requests, which create
-    the admin user (with an allow-all policy) and its key."""
-    from moto.server import ThreadedMotoServer
+def moto_server(enforce_iam: bool = True) -> Iterator[Server]:
+    """moto's S3/IAM server in its own process on 127.0.0.1, stopped by its PID afterwards.
 
-    logging.getLogger("werkzeug").setLevel(logging.CRITICAL)  # moto logs each request and its own 500s
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    try:
-        _reset_auth(endpoint, "3")
-        bootstrap = Server(endpoint, Credential("bootstrap", "bootstrap"))
-        yield Server(endpoint, bootstrap.iam_user("admin", ADMIN_POLICY))
-    finally:
-        _reset_auth(endpoint, "inf")
-        # The threaded server shares moto's in-process backends: forget this server's users,
-        # keys and buckets, so the next moto_with_iam in the session starts empty.
-        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
-        server.stop()
-
-
-def _reset_auth(endpoint: str, initial_no_auth_actions: str) -> None:
-    """moto's own switch (what its `set_initial_no_auth_action_count` posts in server mode)."""
-    request = urllib.request.Request(
-        f"{endpoint}/moto-api/reset-auth",
-        data=initial_no_auth_actions.encode(),
-        headers={"Content-Type": "text/plain"},
-        method="POST",
+    With `enforce_iam`, moto enforces IAM on every request after the first 3, which make an
+    allow-all user `admin` and its key: credentials and policies have real effect. Without,
+    any credential is accepted."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    if enforce_iam:
+        env["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
-    urllib.request.urlopen(request, timeout=10).close()
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{endpoint}/moto-api/")
+        bootstrap = Server(endpoint, Credential("bootstrap", "bootstrap"))
+        yield Server(endpoint, bootstrap.iam_user("admin", ADMIN_POLICY)) if enforce_iam else bootstrap
+    finally:
+        stop_process(process, timeout=10)
 
 
 def localstack_python() -> str | None:

@@ -12,21 +12,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import LifecyclePolicy
 from infra.offline.harness import Plan
-from tests.local_servers import moto_server
+from tests.s3_servers import Credential, moto_server
 from tests.s3_documents import s3_cors_configuration, s3_lifecycle_configuration
 
 BUCKET = "raptscallions-prod"
 OTHER_BUCKET = "someone-elses-bucket"
-REGION = "us-east-1"
-CONFIG = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1})
 
 
 @dataclass
@@ -35,44 +31,20 @@ class World:
     app_s3: Any
 
 
-def client(service: str, endpoint: str, key_id: str, secret: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret,
-        config=CONFIG,
-    )
-
-
-def moto_admin(endpoint: str) -> tuple[str, str]:
-    """On a fresh `moto_server(initial_no_auth_actions=3)`: the 3 unauthenticated calls make an
-    allow-all user `admin` and its key; IAM is enforced for everything after. (key id, secret)."""
-    bootstrap = client("iam", endpoint, "bootstrap", "bootstrap")
-    bootstrap.create_user(UserName="admin")
-    everything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-    bootstrap.put_user_policy(UserName="admin", PolicyName="admin", PolicyDocument=json.dumps(everything))
-    key = bootstrap.create_access_key(UserName="admin")["AccessKey"]
-    return key["AccessKeyId"], key["SecretAccessKey"]
-
-
 @pytest.fixture(scope="module")
 def world(prod_plan: Plan) -> Iterator[World]:
     """A moto server holding the prod bucket and an app user with the declared inline policy."""
     declared_policy = prod_plan.one("aws:iam/userPolicy:UserPolicy").inputs["policy"]
-    with moto_server(initial_no_auth_actions=3) as endpoint:
-        admin = moto_admin(endpoint)
-
-        admin_iam = client("iam", endpoint, *admin)
-        admin_s3 = client("s3", endpoint, *admin)
+    with moto_server() as server:
+        admin_iam = server.client("iam")
+        admin_s3 = server.client("s3")
         for name in (BUCKET, OTHER_BUCKET):
             admin_s3.create_bucket(Bucket=name)
         admin_s3.put_object(Bucket=OTHER_BUCKET, Key="private.txt", Body=b"not yours")
         admin_iam.create_user(UserName="raptscallions-prod-app")
         admin_iam.put_user_policy(UserName="raptscallions-prod-app", PolicyName="app", PolicyDocument=declared_policy)
         app_key = admin_iam.create_access_key(UserName="raptscallions-prod-app")["AccessKey"]
-        yield World(admin_s3, client("s3", endpoint, app_key["AccessKeyId"], app_key["SecretAccessKey"]))
+        yield World(admin_s3, server.client("s3", Credential(app_key["AccessKeyId"], app_key["SecretAccessKey"])))
 
 
 def error_code(call: Any, **kwargs: Any) -> str:

@@ -17,10 +17,9 @@ from infra.offline.harness import Plan, run_plan
 from infra.offline.policy_check import analyze_plan
 from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
-from tests.local_servers import moto_server
 from tests.policy_support import only, violations
 from tests.test_aws_access_logs import preview_shaped
-from tests.test_aws_effect import client, moto_admin
+from tests.s3_servers import Credential, moto_server
 from tests.policy_support import over_grpc
 
 BUCKET = "raptscallions-prod"
@@ -261,14 +260,13 @@ def denied(call: Any, **kwargs: Any) -> bool:
 def test_replication_role_can_read_for_replication_and_do_nothing_else(replica_plan: Plan) -> None:
     trust = replica_plan.one(ROLE).inputs["assumeRolePolicy"]
     policy = replica_plan.one(ROLE_POLICY).inputs["policy"]
-    with moto_server(initial_no_auth_actions=3) as endpoint:
-        admin = moto_admin(endpoint)
-        admin_s3 = client("s3", endpoint, *admin)
+    with moto_server() as server:
+        admin_s3 = server.client("s3")
         for name in (BUCKET, REPLICA, "raptscallions-prod-access-logs"):
             admin_s3.create_bucket(Bucket=name)
             admin_s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
         admin_s3.put_object(Bucket=BUCKET, Key="uploads/a.txt", Body=b"hello")
-        iam = client("iam", endpoint, *admin)
+        iam = server.client("iam")
         iam.create_role(RoleName="raptscallions-prod-replication", AssumeRolePolicyDocument=trust)
         iam.put_role_policy(RoleName="raptscallions-prod-replication", PolicyName="replication", PolicyDocument=policy)
         # moto's server answers sts:AssumeRole with an internal error under IAM enforcement, so the
@@ -277,7 +275,7 @@ def test_replication_role_can_read_for_replication_and_do_nothing_else(replica_p
         iam.create_user(UserName="replication-stand-in")
         iam.put_user_policy(UserName="replication-stand-in", PolicyName="replication", PolicyDocument=json.dumps(stored))
         stand_in = iam.create_access_key(UserName="replication-stand-in")["AccessKey"]
-        s3 = client("s3", endpoint, stand_in["AccessKeyId"], stand_in["SecretAccessKey"])
+        s3 = server.client("s3", Credential(stand_in["AccessKeyId"], stand_in["SecretAccessKey"]))
         # what replication reads of the source: its listing and its replication configuration (moto
         # has no replication engine and maps GetObjectAcl with a version to s3:GetObjectAcl, so the
         # version-level reads are checked by shape only)

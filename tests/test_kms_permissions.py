@@ -17,7 +17,7 @@ import pytest
 from infra.guide.permissions import KMS_ACTIONS, KMS_SID, app_policy_document
 from infra.offline.harness import Plan, run_plan
 from tests.policy_support import edit, only, set_policy_statement, violations
-from tests.s3_servers import Server, moto_with_iam
+from tests.s3_servers import Server, moto_server
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 OTHER_KEY = "arn:aws:kms:us-east-1:123456789012:key/99999999-12ab-34cd-56ef-1234567890ab"
@@ -76,7 +76,7 @@ def test_a_kms_grant_without_sse_kms_is_refused(prod_plan: Plan) -> None:
 
 @pytest.fixture(scope="module")
 def moto() -> Iterator[Server]:
-    with moto_with_iam() as server:
+    with moto_server() as server:
         yield server
 
 

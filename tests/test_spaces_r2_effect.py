@@ -22,7 +22,7 @@ from infra.providers.access_logging import ACCESS_LOG_PREFIX, LOG_EXPIRY_RULE_ID
 from infra.providers.cloudflare.documents import r2_cors_rule
 
 from tests.conftest import shipped_plan
-from tests.local_servers import moto_server
+from tests.s3_servers import moto_server
 from tests.policy_support import app_part
 from tests.s3_servers import preflight
 from tests.s3_documents import s3_cors_configuration, s3_cors_from_r2_rules, s3_cors_from_spaces_rules, s3_lifecycle_configuration, s3_lifecycle_from_r2_rules, s3_lifecycle_from_spaces_rules
@@ -55,8 +55,8 @@ CASES: dict[str, tuple[str, Callable[[Plan], tuple[dict, dict, bool]], Lifecycle
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    with moto_server() as url:
-        yield url
+    with moto_server(enforce_iam=False) as server:
+        yield server.endpoint
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ import pytest
 from infra.guide.permissions import app_policy_document
 from infra.offline.stack_files import PROJECT_ROOT
 from infra.validate.probes import PREFIX
-from tests.s3_servers import Credential, Server, moto_with_iam, snapshot, unique_bucket
+from tests.s3_servers import Credential, Server, moto_server, snapshot, unique_bucket
 from tests.validate_run import Run, assert_told_safely, storage_env, validate, validate_text_and_json
 
 MOTO_CANNOT_JUDGE = ("--skip", "signed-url-get", "--skip", "signed-url-put", "--skip", "cors")
@@ -53,7 +53,7 @@ def policy_without(bucket: str, action: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def moto() -> Iterator[Server]:
-    with moto_with_iam() as server:
+    with moto_server() as server:
         yield server
 
 
