@@ -11,10 +11,13 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from infra.dotenv.cli import main as dotenv_main
+from infra.guide import contract
 from infra.offline.stack_files import PROJECT_ROOT
 
 PRESIGN_JS = PROJECT_ROOT / "tests" / "js" / "presign.js"
@@ -50,3 +53,20 @@ def presign(env_file: Path, key: str, content_type: str) -> dict[str, str]:
 def checksum_query(url: str) -> dict[str, str]:
     """The URL's checksum query parameters (names lower-cased): what a provider may hold the body to."""
     return {k.lower(): v for k, v in parse_qsl(urlsplit(url).query) if k.lower().startswith(CHECKSUM_PARAMS)}
+
+
+def write_env(tmp_path: Path, outputs: dict[str, Any], name: str = ".env") -> Path:
+    """The app's .env, written by `python -m infra.dotenv --from-json` from `outputs`."""
+    source = tmp_path / f"{name}.outputs.json"
+    source.write_text(json.dumps(outputs))
+    target = tmp_path / name
+    assert dotenv_main(["--from-json", str(source), "--output", str(target)]) == 0
+    return target
+
+
+def without_sdk_settings(env_file: Path) -> Path:
+    """The same .env with the two SDK lines removed (what the app had before this package set them)."""
+    target = env_file.with_name(env_file.name + ".bare")
+    names = tuple(f"{v.name}=" for v in contract.SDK_VARIABLES)
+    target.write_text("".join(line for line in env_file.read_text().splitlines(True) if not line.startswith(names)))
+    return target

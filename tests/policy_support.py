@@ -87,3 +87,23 @@ def over_grpc(analyzer: analyzer_pb2_grpc.AnalyzerStub, plan: Plan) -> list:
     responses = [analyzer.Analyze(request) for request in analyze_requests(plan)]
     responses.append(analyzer.AnalyzeStack(analyze_stack_request(plan)))
     return verdicts_from(responses)
+
+
+def preview_shaped(plan: Plan) -> Plan:
+    """As `pulumi preview` sends a first deployment: bucket ids unknown, sub-resources linked to
+    their bucket only by property dependencies."""
+    resources = []
+    for resource in plan.resources:
+        wire = dict(resource.wire_inputs)
+        for prop in ("bucket", "targetBucket"):
+            if prop in wire and resource.type != BUCKET_TYPE:
+                wire[prop] = UNKNOWN
+        resources.append(dataclasses.replace(resource, wire_inputs=wire))
+    return dataclasses.replace(plan, resources=tuple(resources))
+
+
+BUCKET_TYPE = "aws:s3/bucket:Bucket"
+
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+"""What the engine sends for a value not known until `up` (a bucket id during preview)."""

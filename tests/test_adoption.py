@@ -14,7 +14,7 @@ from infra.providers import registry
 from infra.providers.cloudflare.spec import CloudflareOptions
 from tests.conftest import shipped_plan
 from tests.policy_support import mandatory
-from tests.test_settings import problems, settings_for
+from tests.settings_support import problems, settings_for
 
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 B2_BUCKET_ID = "4a48fe8875c6214145260818"

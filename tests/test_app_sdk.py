@@ -8,42 +8,23 @@ PUT made the app's way uploads with plain HTTP to LocalStack and the bytes are r
 
 from __future__ import annotations
 
-import json
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from infra.dotenv.cli import main as dotenv_main
 from infra.guide import contract
 from infra.guide.permissions import app_policy_document
 from tests.app_sdk import checksum_query, presign
 from tests.conftest import SHIPPED_STACKS, shipped_plan
 from tests.s3_servers import Credential, Server, empty_and_delete_bucket, unique_bucket
+from tests.app_sdk import without_sdk_settings, write_env
 
 KEY = "uploads/u1/avatar.txt"
 CONTENT_TYPE = "text/plain"
 EMPTY_CRC32 = "AAAAAA=="
-
-
-def write_env(tmp_path: Path, outputs: dict[str, Any], name: str = ".env") -> Path:
-    """The app's .env, written by `python -m infra.dotenv --from-json` from `outputs`."""
-    source = tmp_path / f"{name}.outputs.json"
-    source.write_text(json.dumps(outputs))
-    target = tmp_path / name
-    assert dotenv_main(["--from-json", str(source), "--output", str(target)]) == 0
-    return target
-
-
-def without_sdk_settings(env_file: Path) -> Path:
-    """The same .env with the two SDK lines removed (what the app had before this package set them)."""
-    target = env_file.with_name(env_file.name + ".bare")
-    names = tuple(f"{v.name}=" for v in contract.SDK_VARIABLES)
-    target.write_text("".join(line for line in env_file.read_text().splitlines(True) if not line.startswith(names)))
-    return target
 
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)

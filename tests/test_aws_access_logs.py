@@ -17,13 +17,11 @@ from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
 from tests.policy_support import only, violations
 from tests.policy_support import over_grpc
+from tests.policy_support import BUCKET_TYPE, preview_shaped
 
 BUCKET = "raptscallions-prod"
 LOG_BUCKET = "raptscallions-prod-access-logs"
-BUCKET_TYPE = "aws:s3/bucket:Bucket"
 LOGGING = "aws:s3/bucketLogging:BucketLogging"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-"""What the engine sends for a value not known until `up` (a bucket id during preview)."""
 
 
 def log_bucket(plan: Plan):
@@ -207,19 +205,6 @@ def test_providers_without_a_logging_switch_are_not_applicable() -> None:
 
     for stack in ("staging", "b2-staging"):
         assert "storage-access-logging" not in violations(shipped_plan(stack))
-
-
-def preview_shaped(plan: Plan) -> Plan:
-    """As `pulumi preview` sends a first deployment: bucket ids unknown, sub-resources linked to
-    their bucket only by property dependencies."""
-    resources = []
-    for resource in plan.resources:
-        wire = dict(resource.wire_inputs)
-        for prop in ("bucket", "targetBucket"):
-            if prop in wire and resource.type != BUCKET_TYPE:
-                wire[prop] = UNKNOWN
-        resources.append(dataclasses.replace(resource, wire_inputs=wire))
-    return dataclasses.replace(plan, resources=tuple(resources))
 
 
 def test_preview_shaped_stacks_over_grpc(analyzer) -> None:

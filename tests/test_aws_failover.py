@@ -17,8 +17,8 @@ from infra.guide.permissions import app_policy_document
 from infra.offline.harness import DeclaredResource, Plan, run_plan
 from infra.offline.policy_check import analyze_plan
 from tests.policy_support import only, violations
-from tests.test_aws_access_logs import preview_shaped
 from tests.policy_support import over_grpc
+from tests.policy_support import preview_shaped
 
 BUCKET = "raptscallions-prod"
 REPLICA = "raptscallions-prod-replica"

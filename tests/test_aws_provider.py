@@ -21,8 +21,8 @@ from infra.offline.harness import Plan, run_plan
 from infra.offline.plugin_config import is_provider, plugin_problems
 from infra.offline.policy_check import analyze_plan
 from infra.offline.stack_files import PROJECT_ROOT
+from tests.plan_cli_support import PROD_AWS, copy_project, run_plan_cli
 from tests.policy_support import with_resources
-from tests.test_plan_cli import PROD_AWS, copy_project, run_plan_cli
 from tests.urn_record import REPLICA_REGION, VARIANTS
 
 PROVIDER = "pulumi:providers:aws"

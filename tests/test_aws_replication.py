@@ -18,9 +18,9 @@ from infra.offline.policy_check import analyze_plan
 from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
 from tests.policy_support import only, violations
-from tests.test_aws_access_logs import preview_shaped
 from tests.s3_servers import Credential, moto_server
 from tests.policy_support import over_grpc
+from tests.policy_support import preview_shaped
 
 BUCKET = "raptscallions-prod"
 REPLICA = "raptscallions-prod-replica"

@@ -16,7 +16,7 @@ from infra.guide import contract
 from infra.validate.config import load_target
 from infra.validate.inputs import from_env_file
 from scripts.node_packages import NODE, existing_dir
-from tests.test_dotenv import AWS_OUTPUTS, EXPECTED, outputs_file, run
+from tests.dotenv_support import AWS_OUTPUTS, EXPECTED, outputs_file, run
 
 NODE_READER = Path(__file__).parent / "js" / "dotenv_parse.js"
 

@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import re
-import pytest
 
 from infra.guide import contract, permissions
-from infra.offline.stack_files import PROJECT_ROOT
+from tests.guide_support import guide_text
 
-GUIDE = PROJECT_ROOT.parent / "shared" / "reference" / "production-s3-setup.md"
-
-
-def guide_text() -> str:
-    if not GUIDE.exists():
-        pytest.fail(f"reference guide not found at {GUIDE}: check out ../shared beside this repository", pytrace=False)
-    return GUIDE.read_text(encoding="utf-8")
 
 
 def guide_table() -> dict[str, tuple[bool, str | None]]:

@@ -186,3 +186,14 @@ def test_the_schema_and_the_registry_name_the_same_providers_and_every_key_once(
     assert names[: len(COMMON_KEYS)] == [key.name for key in COMMON_KEYS]
     assert len(names) == len(set(names))
     assert all(key.providers and key.providers <= set(PROVIDER_NAMES) for key in ALL_KEYS)
+
+
+def test_no_test_file_imports_another() -> None:
+    """Shared helpers live in support modules and fixtures in conftest.py, where every test finds them."""
+    tests = PROJECT_ROOT / "tests"
+    found = []
+    for path in tests.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.rsplit(".", 1)[-1].startswith("test_"):
+                found.append(f"{path.relative_to(PROJECT_ROOT)} imports {node.module}")
+    assert found == []

@@ -13,7 +13,7 @@ import pytest
 
 from infra.offline.stack_files import PROJECT_ROOT
 from infra.plan import main
-from tests.test_plan_cli import PROD_AWS, copy_project, run_plan_cli
+from tests.plan_cli_support import PROD_AWS, copy_project, run_plan_cli
 
 UNPROTECTED_PROD = {**PROD_AWS, "raptscallions-storage:protect": False}
 

@@ -11,8 +11,8 @@ import pytest
 from infra.offline.harness import run_plan
 from infra.offline.policy_check import analyze_plan
 from tests.policy_support import only, violations
-from tests.test_aws_access_logs import preview_shaped
 from tests.policy_support import over_grpc
+from tests.policy_support import preview_shaped
 
 
 def with_active(stack: str, name: str):

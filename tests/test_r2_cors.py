@@ -24,7 +24,7 @@ from infra.validate.classify import CheckFailed
 from infra.validate.client import s3_client
 from infra.validate.config import Target
 from infra.validate.probes import Probes
-from tests.app_sdk import presign
+from tests.app_sdk import presign, without_sdk_settings, write_env
 from tests.conftest import shipped_plan
 from tests.policy_support import edit, only, violations
 from tests.r2_cors_double import (
@@ -35,7 +35,6 @@ from tests.r2_cors_double import (
     r2_preflight,
     upload_passes,
 )
-from tests.test_app_sdk import without_sdk_settings, write_env
 
 R2 = "staging"
 ORIGIN = "https://staging.raptscallions.com"

@@ -10,7 +10,7 @@ from infra.offline.harness import Plan, run_plan
 from infra.plan import plan_as_dict
 from tests.conftest import shipped_plan
 from tests.policy_support import mandatory
-from tests.test_settings import problems
+from tests.settings_support import problems
 
 SECRET = "aws:secretsmanager/secret:Secret"
 VERSION = "aws:secretsmanager/secretVersion:SecretVersion"

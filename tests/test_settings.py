@@ -10,29 +10,7 @@ from infra.guide.cors import APP_METHODS
 from infra.settings.model import Versioning
 from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
-
-ORIGIN = ["https://app.example.com"]
-ACCOUNT = "0123456789abcdef0123456789abcdef"
-
-BASE: dict[str, dict[str, Any]] = {
-    "aws": {"provider": "aws", "bucketName": "raptscallions-prod", "region": "us-east-1"},
-    "digitalocean": {"provider": "digitalocean", "bucketName": "raptscallions-prod", "region": "nyc3"},
-    "backblaze": {"provider": "backblaze", "bucketName": "raptscallions-prod"},
-    "cloudflare": {"provider": "cloudflare", "bucketName": "raptscallions-prod", "cloudflareAccountId": ACCOUNT},
-}
-
-
-def settings_for(base: str = "aws", stack: str = "prod", **changes: Any):
-    """Settings of a valid `base` stack with `changes` applied (None removes a key)."""
-    raw = {**BASE[base], "corsAllowedOrigins": ORIGIN, **changes}
-    return load_settings({k: v for k, v in raw.items() if v is not None}, stack=stack)
-
-
-def problems(base: str = "aws", stack: str = "prod", **changes: Any) -> list[tuple[str, str]]:
-    """The (key, message) problems that `changes` cause on a valid `base` stack."""
-    with pytest.raises(SettingsError) as caught:
-        settings_for(base, stack, **changes)
-    return [(p.key, p.message) for p in caught.value.problems]
+from tests.settings_support import ACCOUNT, problems, settings_for
 
 
 def keys_of(found: list[tuple[str, str]]) -> list[str]:

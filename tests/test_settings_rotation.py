@@ -9,7 +9,7 @@ import pytest
 from infra.settings.model import DEFAULT_CREDENTIAL, Credential
 from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
-from tests.test_settings import problems, settings_for
+from tests.settings_support import problems, settings_for
 
 ROTATION_STEPS: list[dict[str, Any]] = [
     {"credentials": [{"name": DEFAULT_CREDENTIAL}, {"name": "2027-05"}], "activeCredential": DEFAULT_CREDENTIAL},

@@ -8,9 +8,6 @@ reported here. Set VALIDATE_S3_* to run these against MinIO or a real account in
 
 from __future__ import annotations
 
-import json
-import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +30,7 @@ from tests.s3_servers import (
 )
 from tests.validate_run import assert_told_safely, storage_env, validate, validate_text_and_json
 from tests.s3_documents import s3_cors_configuration
+from tests.validate_run import fake_pulumi
 
 ORIGIN = "https://app.raptscallions.example"
 OTHER_ORIGIN = "https://staging.raptscallions.example"
@@ -199,19 +197,6 @@ def test_versioned_bucket_signed_put_versions_are_counted_too(bench: Bench, buck
     new = {k: v for k, v in snapshot(s3, bucket).items() if k not in before}
     assert len(new) == 6 and all(key.startswith(PREFIX) for key, _ in new)
     assert sorted(v[0] == "delete-marker" for v in new.values()) == [False] * 3 + [True] * 3
-
-
-def fake_pulumi(directory: Path, outputs: dict[str, object]) -> dict[str, str]:
-    """A `pulumi` on PATH that prints `outputs` for `stack output --json --show-secrets`."""
-    script = directory / "pulumi"
-    script.write_text(
-        "#!/bin/sh\n"
-        'if [ "$1 $2 $3 $4" = "stack output --json --show-secrets" ]; then\n'
-        f"  cat <<'EOF'\n{json.dumps(outputs)}\nEOF\n"
-        "  exit 0\nfi\necho 'error: unexpected arguments' >&2\nexit 3\n"
-    )
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    return {"PATH": f"{directory}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
 def test_stack_outputs_are_validated_with_the_stacks_cors_origins(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from infra.guide import contract
@@ -64,3 +67,16 @@ def assert_told_safely(secret: str, *runs: Run) -> None:
         for stream in (run.out, run.err):
             assert "Traceback" not in stream
             assert secret not in stream
+
+
+def fake_pulumi(directory: Path, outputs: dict[str, object]) -> dict[str, str]:
+    """A `pulumi` on PATH that prints `outputs` for `stack output --json --show-secrets`."""
+    script = directory / "pulumi"
+    script.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1 $2 $3 $4" = "stack output --json --show-secrets" ]; then\n'
+        f"  cat <<'EOF'\n{json.dumps(outputs)}\nEOF\n"
+        "  exit 0\nfi\necho 'error: unexpected arguments' >&2\nexit 3\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return {"PATH": f"{directory}{os.pathsep}{os.environ.get('PATH', '')}"}
