@@ -20,13 +20,13 @@ from infra.guide import contract
 from infra.offline.against import compare_with_revision
 from infra.offline.base_plan import BaseRevisionError
 from infra.offline.compare_render import comparison_as_dict, render_comparison_text
-from infra.offline.transitions import Judgement, acknowledgements_for, judge
 from infra.offline.harness import DeclaredResource, Plan, run_plan
 from infra.offline.plugin_config import credential_notes
 from infra.offline.policy_check import Verdict, analyze_plan, load_pack
 from infra.offline.policy_config import PolicyConfigError, load_policy_config
 from infra.offline.records import MASK
 from infra.offline.stack_files import PROJECT_ROOT, StackFileError, policy_config_file, stack_names
+from infra.offline.transitions import Judgement, acknowledgements_for, judge
 from infra.project_files import policy_config_name
 
 

@@ -12,8 +12,8 @@ from infra.outputs import contract_outputs
 from infra.providers import registry
 from infra.providers.base import StorageComponent
 from infra.settings.model import Settings
-from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
+from infra.stack.load import load_settings
 
 COMPONENT_NAME = "storage"
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-from typing import Optional
 
 try:  # imported by the tests as scripts.chromium, run as scripts/chromium.py
     from scripts import apt_packages
@@ -24,7 +23,7 @@ PACKAGES = ("chromium",)
 BINARIES = ("chromium",)
 
 
-def executable() -> Optional[str]:
+def executable() -> str | None:
     """The Chromium launcher Debian installs (/usr/bin/chromium), or None."""
     return shutil.which("chromium")
 

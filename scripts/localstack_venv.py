@@ -24,7 +24,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIREMENTS = ROOT / "requirements-localstack.txt"
@@ -32,7 +31,7 @@ MIN_VERSION = (3, 12)
 STAMP = ".complete"
 
 
-def _version(python: str) -> Optional[tuple]:
+def _version(python: str) -> tuple | None:
     try:
         out = subprocess.run(
             [python, "-c", "import sys; print(sys.version_info[0], sys.version_info[1])"],
@@ -46,7 +45,7 @@ def _version(python: str) -> Optional[tuple]:
     return (int(parts[0]), int(parts[1])) if out.returncode == 0 and len(parts) == 2 else None
 
 
-def find_python() -> Optional[str]:
+def find_python() -> str | None:
     """A Python >= 3.12: $LOCALSTACK_PYTHON, pyenv's versions, or python3.1x on PATH."""
     candidates = []
     if os.environ.get("LOCALSTACK_PYTHON"):
@@ -75,7 +74,7 @@ def venv_dir(python: str) -> Path:
     return cache / "raptscallions-storage" / f"localstack-{digest}"
 
 
-def existing_python() -> Optional[Path]:
+def existing_python() -> Path | None:
     """The venv's python when the venv is complete; None otherwise (nothing is installed)."""
     python = find_python()
     if python is None:
@@ -85,7 +84,7 @@ def existing_python() -> Optional[Path]:
     return candidate if (venv / STAMP).exists() and candidate.exists() else None
 
 
-def ensure() -> Optional[Path]:
+def ensure() -> Path | None:
     """Create the venv unless it is complete; its python, or None without Python >= 3.12."""
     python = find_python()
     if python is None:

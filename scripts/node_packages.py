@@ -23,7 +23,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = ROOT / "tests" / "js"
@@ -53,7 +52,7 @@ def install_dir() -> Path:
     return cache / "raptscallions-storage" / f"node-{digest.hexdigest()[:12]}"
 
 
-def existing_dir() -> Optional[Path]:
+def existing_dir() -> Path | None:
     """The folder holding `node_modules` when the install is complete; None otherwise."""
     folder = install_dir()
     return folder if (folder / STAMP).exists() and (folder / "node_modules").is_dir() else None

@@ -19,6 +19,7 @@ tests import `start`, `stop` and `binaries_missing` from here.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -374,10 +375,8 @@ def _gone_within(pid: int, seconds: float, started: str | None = None) -> bool:
 
 
 def _signal(pid: int, signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signum)
-    except ProcessLookupError:
-        pass
 
 
 def _option(argv: list[str], name: str, default: str) -> str:

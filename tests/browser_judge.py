@@ -58,7 +58,7 @@ def throwaway_certificate(hosts: Sequence[str], directory: Path) -> tuple[Path, 
     """A self-signed certificate for `hosts`, valid for an hour: (certificate, key) PEM files."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "raptscallions browser test")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -111,7 +111,7 @@ def page_servers(hosts: Sequence[str]) -> Iterator[tuple[int, int]]:
         try:
             yield tls.server_address[1], plain.server_address[1]
         finally:
-            for server, thread in zip(servers, threads):
+            for server, thread in zip(servers, threads, strict=True):
                 server.shutdown()
                 server.server_close()
                 thread.join(timeout=STOP_SECONDS)

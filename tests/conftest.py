@@ -21,7 +21,7 @@ from tests.rgw_server import Rgw, rgw_cluster_running
 from tests.s3_servers import Server, localstack
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def shipped_plan(stack: str) -> Plan:
     """The offline plan of a shipped stack file (computed once per test session)."""
     return run_plan(stack)

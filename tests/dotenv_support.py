@@ -12,7 +12,6 @@ import pytest
 from infra.dotenv.cli import main
 from infra.guide import contract
 
-
 SECRET = "fake-secret/value+for-dotenv-tests=="
 
 

@@ -11,7 +11,6 @@ import yaml
 
 from infra.offline.stack_files import PROJECT_ROOT
 
-
 PROD_AWS = {
     "raptscallions-storage:provider": "aws",
     "raptscallions-storage:bucketName": "raptscallions-prod",

@@ -7,9 +7,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from pulumi.runtime.proto import analyzer_pb2_grpc
+
 from infra.offline.harness import DeclaredResource, Plan
 from infra.offline.policy_check import Verdict, analyze_plan, analyze_requests, analyze_stack_request, verdicts_from
-from pulumi.runtime.proto import analyzer_pb2_grpc
 
 
 def with_resources(plan: Plan, resources: list[DeclaredResource]) -> Plan:

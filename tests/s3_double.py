@@ -56,7 +56,7 @@ class S3Double:
         with self._lock:
             return sum(r == (method, key) for r in self.requests)
 
-    def keys(self) -> list[str]:
+    def stored_keys(self) -> list[str]:
         with self._lock:
             return sorted(self.objects)
 
@@ -64,10 +64,10 @@ class S3Double:
         """Bounded wait until `key` is stored (e.g. by an upload answered late)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if key in self.keys():
+            if key in self.stored_keys():
                 return True
             time.sleep(0.05)
-        return key in self.keys()
+        return key in self.stored_keys()
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

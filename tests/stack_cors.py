@@ -12,14 +12,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from infra.guide import contract
 from infra import PROJECT
+from infra.guide import contract
 from infra.offline.harness import Plan
 from infra.offline.stack_files import stack_config
-
 from infra.providers.backblaze.rules import s3_cors_from_b2_rules
-
-
 from tests.conftest import shipped_plan
 from tests.policy_support import app_part
 from tests.s3_documents import s3_cors_from_aws_rules, s3_cors_from_r2_rules, s3_cors_from_spaces_rules

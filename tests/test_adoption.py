@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.policy_support import app_part
 from infra.offline.harness import run_plan
 from infra.plan import plan_as_dict, render_text
 from infra.providers import registry
 from infra.providers.cloudflare.spec import CloudflareOptions
 from tests.conftest import shipped_plan
-from tests.policy_support import mandatory
+from tests.policy_support import app_part, mandatory
 from tests.settings_support import problems, settings_for
 
 ACCOUNT = "0123456789abcdef0123456789abcdef"

@@ -17,10 +17,9 @@ import pytest
 
 from infra.guide import contract
 from infra.guide.permissions import app_policy_document
-from tests.app_sdk import checksum_query, presign
+from tests.app_sdk import checksum_query, presign, without_sdk_settings, write_env
 from tests.conftest import SHIPPED_STACKS, shipped_plan
 from tests.s3_servers import Credential, Server, empty_and_delete_bucket, unique_bucket
-from tests.app_sdk import without_sdk_settings, write_env
 
 KEY = "uploads/u1/avatar.txt"
 CONTENT_TYPE = "text/plain"

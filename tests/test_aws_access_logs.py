@@ -13,11 +13,9 @@ from infra.offline.fakes import FAKE_AWS_ACCOUNT_ID
 from infra.offline.harness import Plan, run_plan
 from infra.offline.policy_check import analyze_plan
 from infra.providers.aws.spec import ACCESS_LOG_PREFIX, access_log_bucket_name
-from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
-from tests.policy_support import only, violations
-from tests.policy_support import over_grpc
-from tests.policy_support import BUCKET_TYPE, preview_shaped
+from infra.stack.load import load_settings
+from tests.policy_support import BUCKET_TYPE, only, over_grpc, preview_shaped, violations
 
 BUCKET = "raptscallions-prod"
 LOG_BUCKET = "raptscallions-prod-access-logs"

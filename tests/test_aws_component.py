@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from tests.policy_support import app_part
 from infra.guide import contract
 from infra.guide.lifecycle import LifecyclePolicy
 from infra.guide.permissions import app_policy_document
 from infra.offline.harness import Plan, run_plan
 from tests.conftest import pulumi_rules_as_s3_api
+from tests.policy_support import app_part
 from tests.s3_documents import s3_lifecycle_configuration
 
 BUCKET = "raptscallions-prod"

@@ -18,8 +18,8 @@ from botocore.exceptions import ClientError
 from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import LifecyclePolicy
 from infra.offline.harness import Plan
-from tests.s3_servers import Credential, moto_server
 from tests.s3_documents import s3_cors_configuration, s3_lifecycle_configuration
+from tests.s3_servers import Credential, moto_server
 
 BUCKET = "raptscallions-prod"
 OTHER_BUCKET = "someone-elses-bucket"

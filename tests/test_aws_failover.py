@@ -16,9 +16,7 @@ from infra.guide import contract
 from infra.guide.permissions import app_policy_document
 from infra.offline.harness import DeclaredResource, Plan, run_plan
 from infra.offline.policy_check import analyze_plan
-from tests.policy_support import only, violations
-from tests.policy_support import over_grpc
-from tests.policy_support import preview_shaped
+from tests.policy_support import only, over_grpc, preview_shaped, violations
 
 BUCKET = "raptscallions-prod"
 REPLICA = "raptscallions-prod-replica"

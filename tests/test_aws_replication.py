@@ -15,12 +15,10 @@ from botocore.exceptions import ClientError
 from infra.offline.fakes import FAKE_AWS_ACCOUNT_ID
 from infra.offline.harness import Plan, run_plan
 from infra.offline.policy_check import analyze_plan
-from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
-from tests.policy_support import only, violations
+from infra.stack.load import load_settings
+from tests.policy_support import only, over_grpc, preview_shaped, violations
 from tests.s3_servers import Credential, moto_server
-from tests.policy_support import over_grpc
-from tests.policy_support import preview_shaped
 
 BUCKET = "raptscallions-prod"
 REPLICA = "raptscallions-prod-replica"

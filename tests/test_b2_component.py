@@ -10,8 +10,8 @@ import pytest
 from infra.guide import contract
 from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import LifecyclePolicy
-from infra.offline.harness import Plan, run_plan
 from infra.offline.fakes import B2_APPLICATION_KEY, B2_BUCKET
+from infra.offline.harness import Plan, run_plan
 from infra.providers.backblaze import rules
 from tests.component_probe import probe_plan
 from tests.conftest import shipped_plan

@@ -20,11 +20,10 @@ from infra.offline.policy_check import analyze_plan
 from infra.providers.backblaze import rules
 from infra.providers.backblaze.dynamic import B2ApplicationKeyProvider
 from infra.providers.backblaze.replication import B2ReplicationProvider
-from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
-from tests.policy_support import only, violations
+from infra.stack.load import load_settings
 from tests.b2_fake import FakeB2, create_bucket, hosted, wire
-from tests.policy_support import over_grpc
+from tests.policy_support import only, over_grpc, violations
 
 SOURCE = "raptscallions-b2-test"
 REPLICA = "raptscallions-b2-test-replica"

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from infra.guide.cors import browser_origin, origin_problem
 from infra.offline.harness import Plan, run_plan
-from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
+from infra.stack.load import load_settings
 from infra.validate import inputs
 from infra.validate.config import ConfigurationProblems, load_target
 from tests.policy_support import edit, violations

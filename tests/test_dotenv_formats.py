@@ -11,9 +11,9 @@ import pytest
 
 from infra.dotenv.git_guard import tracked_by_git
 from infra.guide import contract
+from tests.dotenv_support import AWS_OUTPUTS, EXPECTED, KEY_ID, SECRET, outputs_file, run
 from tests.env_file_readers import docker_reads, kubectl_reads
 from tests.repo_support import git, repository_copy
-from tests.dotenv_support import AWS_OUTPUTS, EXPECTED, KEY_ID, SECRET, outputs_file, run
 
 # Values that stress an env-file reader: `#`, `=`, quotes, spaces, unicode, a backslash.
 STRESS = ["a#b", "#start", "x=y==", "it's", 'say "hi"', "mid'quote\"s", "inner  spaces here", "café-バケツ-🪣",

@@ -34,14 +34,13 @@ from dotenv import dotenv_values
 from infra.dotenv.cli import main as dotenv_main
 from infra.guide import contract
 from infra.offline.harness import Plan, run_plan
-
 from scripts.try_validator import as_s3_api
 from tests.app_sdk import presign
 from tests.browser_judge import BrowserJudge, chromium_judge
 from tests.rgw_server import Rgw
+from tests.s3_documents import s3_cors_from_aws_rules
 from tests.s3_servers import Credential, preflight, unique_bucket
 from tests.validate_run import assert_told_safely, validate_text_and_json
-from tests.s3_documents import s3_cors_from_aws_rules
 
 REPLICA_REGION = "us-west-2"
 CONTENT_TYPE = "image/png"

@@ -8,7 +8,6 @@ from infra.guide import contract, permissions
 from tests.guide_support import guide_text
 
 
-
 def guide_table() -> dict[str, tuple[bool, str | None]]:
     """The guide's 'Environment Variables Reference' rows: name -> (required, default)."""
     section = guide_text().split("## Environment Variables Reference", 1)[1]
@@ -27,7 +26,7 @@ def test_contract_is_exactly_the_guides_table() -> None:
     storage_rows = [v for v in contract.CONTRACT if v.kind == contract.STORAGE]
     assert {v.name: (v.required, v.default) for v in storage_rows} == table
     assert all(v.name.startswith("STORAGE_") for v in storage_rows)
-    assert contract.STORAGE_NAMES == tuple(v.name for v in storage_rows)
+    assert tuple(v.name for v in storage_rows) == contract.STORAGE_NAMES
 
 
 def test_sdk_rows_are_the_js_sdks_checksum_switches_not_guide_rows() -> None:
@@ -39,14 +38,14 @@ def test_sdk_rows_are_the_js_sdks_checksum_switches_not_guide_rows() -> None:
 
 
 def test_only_the_secret_access_key_is_secret() -> None:
-    assert contract.SECRET_NAMES == {"STORAGE_S3_SECRET_ACCESS_KEY"}
+    assert {"STORAGE_S3_SECRET_ACCESS_KEY"} == contract.SECRET_NAMES
 
 
 def test_permission_set_is_the_guides_iam_statement() -> None:
     statement = re.search(r'"Action": \[(.*?)\]', guide_text(), re.S)
     assert statement is not None
     guide_actions = set(re.findall(r'"(s3:[A-Za-z]+)"', statement.group(1)))
-    assert permissions.APP_ACTIONS == guide_actions
+    assert guide_actions == permissions.APP_ACTIONS
 
 
 def test_app_policy_scopes_object_and_bucket_actions_to_one_bucket() -> None:

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from infra.offline.stack_files import PROJECT_ROOT
 from tests.plan_cli_support import PROD_AWS, copy_project, run_plan_cli
 

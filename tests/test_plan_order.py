@@ -12,9 +12,9 @@ import sys
 
 import pytest
 
-from tests.policy_support import app_part
 from infra.offline.harness import DeclaredResource, Plan, in_declaration_order
 from infra.offline.stack_files import PROJECT_ROOT
+from tests.policy_support import app_part
 
 
 def plan_text(stack: str, seed: str) -> str:

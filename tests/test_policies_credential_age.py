@@ -4,15 +4,13 @@ process and over the analyzer gRPC protocol."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from infra.offline.harness import run_plan
 from infra.offline.policy_check import analyze_plan
-from tests.policy_support import only, violations
-from tests.policy_support import over_grpc
-from tests.policy_support import preview_shaped
+from tests.policy_support import only, over_grpc, preview_shaped, violations
 
 
 def with_active(stack: str, name: str):
@@ -30,7 +28,7 @@ def test_an_old_dated_generation_is_advised_with_the_runbook() -> None:
 
 
 def test_this_months_generation_and_undated_names_pass() -> None:
-    this_month = datetime.now(timezone.utc).strftime("%Y-%m")
+    this_month = datetime.now(UTC).strftime("%Y-%m")
     assert violations(with_active("prod", this_month)) == {}
     assert violations(with_active("prod", "blue")) == {}
     assert violations(run_plan("prod")) == {}  # the `default` generation

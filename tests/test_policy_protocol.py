@@ -12,11 +12,11 @@ from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from infra.offline.harness import Plan, run_plan
-from infra.offline.stack_files import PROJECT_ROOT
 from infra.offline.policy_check import (
     analyze_plan,
     configure_request,
 )
+from infra.offline.stack_files import PROJECT_ROOT
 from tests.policy_support import over_grpc
 
 MANDATORY = analyzer_pb2.EnforcementLevel.Value("MANDATORY")
@@ -110,7 +110,7 @@ def test_the_pack_over_the_wire_names_the_knob_and_the_stacks_config_file(analyz
 def test_b2_dynamic_resources_are_judged_over_the_wire_as_in_process(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:
     """The pack recognises the package's B2 dynamic resources by their type token over gRPC too."""
     from tests.conftest import shipped_plan
-    from tests.policy_support import over_grpc, edit
+    from tests.policy_support import edit, over_grpc
 
     assert over_grpc(analyzer, shipped_plan("b2-staging")) == []
     broken = edit(
@@ -127,7 +127,7 @@ def test_kms_statement_is_accepted_and_a_wider_one_refused_over_the_wire(analyze
     """SSE-KMS: the component's kms:GenerateDataKey/kms:Decrypt on the bucket key passes; kms:* on any key does not."""
     import json
 
-    from tests.policy_support import over_grpc, edit
+    from tests.policy_support import edit, over_grpc
 
     key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     plan = run_plan("prod", config_overrides={"awsKmsKeyArn": key})

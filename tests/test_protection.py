@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.policy_support import app_part
 from infra.offline.harness import Plan, run_plan
 from infra.providers import registry
+from tests.policy_support import app_part
 
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 PROD: dict[str, tuple[str, dict[str, Any], str]] = {

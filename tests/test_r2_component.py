@@ -16,8 +16,13 @@ from infra.offline.harness import Plan, run_plan
 from infra.providers.cloudflare.documents import r2_cors_rule
 from tests.component_probe import probe_plan
 from tests.conftest import shipped_plan, with_empty_filters
-from tests.s3_documents import s3_cors_configuration, s3_cors_from_r2_rules, s3_lifecycle_configuration, s3_lifecycle_from_r2_rules
 from tests.plan_cli_support import run_plan_cli
+from tests.s3_documents import (
+    s3_cors_configuration,
+    s3_cors_from_r2_rules,
+    s3_lifecycle_configuration,
+    s3_lifecycle_from_r2_rules,
+)
 
 STACK = "staging"
 ACCOUNT = "0123456789abcdef0123456789abcdef"

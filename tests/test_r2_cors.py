@@ -183,9 +183,8 @@ def test_the_validator_passes_the_shipped_rule_and_asks_as_a_browser_does(mode: 
 def test_the_validator_refuses_a_lone_star_where_r2_takes_it_literally() -> None:
     rules = copy.deepcopy(r2_rules(shipped_plan(R2)))
     rules[0]["allowed"]["headers"] = ["*"]
-    with r2_cors_server(rules, StarMode.LITERAL) as (endpoint, _):
-        with pytest.raises(CheckFailed) as failed:
-            validator_cors_check(endpoint)
+    with r2_cors_server(rules, StarMode.LITERAL) as (endpoint, _), pytest.raises(CheckFailed) as failed:
+        validator_cors_check(endpoint)
     # The double answers like R2 (AccessDenied, no reason); GET and HEAD got through, so the
     # bucket has rules and the refused PUT matched none of them.
     message = str(failed.value)
@@ -199,9 +198,8 @@ def test_the_validator_refuses_a_lone_star_where_r2_takes_it_literally() -> None
 def test_the_validator_names_r2s_unexplained_refusal_of_every_preflight() -> None:
     """No rule at all: R2 (the double) refuses every preflight with AccessDenied and no reason, so the
     validator says the server did not say which of its two causes it is, and gives both fixes only."""
-    with r2_cors_server([], StarMode.WILDCARD) as (endpoint, _):
-        with pytest.raises(CheckFailed) as failed:
-            validator_cors_check(endpoint)
+    with r2_cors_server([], StarMode.WILDCARD) as (endpoint, _), pytest.raises(CheckFailed) as failed:
+        validator_cors_check(endpoint)
     failure = failed.value.failure
     for method in ("GET", "PUT", "HEAD"):
         assert f"{ORIGIN} {method}: refused (cors_refused_without_reason)" in failure.message
@@ -214,9 +212,8 @@ def test_the_validator_names_r2s_unexplained_refusal_of_every_preflight() -> Non
 def test_the_validator_says_when_r2_does_not_expose_etag(mode: StarMode) -> None:
     rules = copy.deepcopy(r2_rules(shipped_plan(R2)))
     rules[0]["exposeHeaders"] = ["Content-Length"]
-    with r2_cors_server(rules, mode) as (endpoint, _):
-        with pytest.raises(CheckFailed) as failed:
-            validator_cors_check(endpoint)
+    with r2_cors_server(rules, mode) as (endpoint, _), pytest.raises(CheckFailed) as failed:
+        validator_cors_check(endpoint)
     failure = failed.value.failure
     assert f"{ORIGIN} PUT: refused (cors_etag_not_exposed)" in failure.message
     assert "Access-Control-Expose-Headers: Content-Length" in failure.message

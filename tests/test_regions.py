@@ -17,8 +17,8 @@ import pytest
 from infra.offline.harness import Plan, run_plan
 from infra.providers.aws import regions as aws_regions
 from infra.providers.aws.spec import partition_for_region
-from tests.plan_cli_support import PROD_AWS, copy_project, run_plan_cli
 from tests.guide_support import guide_text
+from tests.plan_cli_support import PROD_AWS, copy_project, run_plan_cli
 
 SECTIONS = {
     "aws": ("### AWS S3", "prod"),

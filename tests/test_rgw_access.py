@@ -16,18 +16,18 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.policy_support import app_part
 from infra.guide.cors import CorsRule
 from infra.guide.permissions import app_policy_document
 from infra.offline.harness import Plan
 from infra.providers.aws.documents import tls_only_bucket_policy
 from infra.validate.probes import PREFIX
 from tests.conftest import SHIPPED_STACKS
+from tests.policy_support import app_part
 from tests.rgw_server import Rgw
-from tests.stack_cors import configured_origin, rendered_cors
-from tests.s3_servers import Credential, preflight, snapshot, unique_bucket
-from tests.validate_run import assert_told_safely, storage_env, validate_text_and_json
 from tests.s3_documents import s3_cors_configuration
+from tests.s3_servers import Credential, preflight, snapshot, unique_bucket
+from tests.stack_cors import configured_origin, rendered_cors
+from tests.validate_run import assert_told_safely, storage_env, validate_text_and_json
 
 BUCKET = "raptscallions-prod"
 USER = "raptscallions-prod-app"

@@ -19,14 +19,13 @@ from typing import Any
 
 import pytest
 
-from tests.policy_support import app_part
 from infra.guide.lifecycle import LifecyclePolicy
 from infra.offline.harness import Plan, run_plan
-
 from tests.conftest import pulumi_rules_as_s3_api
+from tests.policy_support import app_part
 from tests.rgw_server import Rgw
-from tests.s3_servers import unique_bucket
 from tests.s3_documents import s3_lifecycle_configuration, s3_lifecycle_from_spaces_rules
+from tests.s3_servers import unique_bucket
 
 SOFT_DELETE_DAYS, NONCURRENT_DAYS, ABORT_DAYS = 2, 1, 1
 SMALL_DAYS = {

@@ -8,8 +8,8 @@ import pytest
 
 from infra.guide.cors import APP_METHODS
 from infra.settings.model import Versioning
-from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
+from infra.stack.load import load_settings
 from tests.settings_support import ACCOUNT, problems, settings_for
 
 
@@ -187,9 +187,7 @@ def test_quota_must_hold_at_least_one_max_size_file() -> None:
 
 @pytest.mark.parametrize("value", ["yes", "1", 1, "TRUE ", None])
 def test_booleans_are_strict(value: Any) -> None:
-    if value in ("TRUE ",):
-        assert settings_for(versioning=value).versioning is Versioning.ENABLED
-    elif value is None:
+    if value in ("TRUE ",) or value is None:
         assert settings_for(versioning=value).versioning is Versioning.ENABLED
     else:
         assert keys_of(problems(versioning=value)) == ["versioning"]

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
+from infra.stack.load import load_settings
 
 ORIGINS = '["https://app.example.com"]'
 VALID: dict[str, dict[str, str]] = {

@@ -17,12 +17,11 @@ from typing import Any
 
 import pytest
 
-from infra.settings.keys import ALL_KEYS
 from infra import PROJECT
 from infra.offline.harness import run_plan
 from infra.offline.stack_files import project_declarations, stack_config
 from infra.providers import registry
-from infra.settings.keys import SettingKey
+from infra.settings.keys import ALL_KEYS, SettingKey
 from tests.conftest import SHIPPED_STACKS
 
 STACK_OF = {"aws": "prod", "digitalocean": "spaces-staging", "backblaze": "b2-staging", "cloudflare": "staging"}

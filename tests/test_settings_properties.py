@@ -13,8 +13,8 @@ from infra.guide.cors import origin_problem
 from infra.guide.lifecycle import soft_delete_prefix_problem
 from infra.settings.keys import ALL_KEYS
 from infra.settings.model import Settings
-from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
+from infra.stack.load import load_settings
 from infra.stack.rotation import NAME
 
 KEY_NAMES = [key.name for key in ALL_KEYS]

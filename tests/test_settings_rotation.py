@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from infra.settings.model import DEFAULT_CREDENTIAL, Credential
-from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
+from infra.stack.load import load_settings
 from tests.settings_support import problems, settings_for
 
 ROTATION_STEPS: list[dict[str, Any]] = [

@@ -20,11 +20,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from infra.settings.keys import ALL_KEYS
 from infra import PROJECT
 from infra.offline.harness import Plan, run_plan
 from infra.providers import registry
-from infra.settings.keys import SettingKey
+from infra.settings.keys import ALL_KEYS, SettingKey
 
 STACK_OF = {"aws": "prod", "digitalocean": "spaces-staging", "backblaze": "b2-staging", "cloudflare": "staging"}
 KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"

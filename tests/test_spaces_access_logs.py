@@ -12,9 +12,8 @@ from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID
 from infra.offline.harness import DeclaredResource, Plan, run_plan
 from infra.offline.policy_check import analyze_plan
 from infra.providers.access_logging import ACCESS_LOG_PREFIX, LOG_EXPIRY_RULE_ID, access_log_bucket_name
-
-from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
+from infra.stack.load import load_settings
 from tests.conftest import shipped_plan
 from tests.policy_support import edit, only, violations
 from tests.s3_documents import s3_lifecycle_from_spaces_rules

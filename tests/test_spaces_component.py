@@ -10,11 +10,15 @@ from infra.guide import contract
 from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import LifecyclePolicy
 from infra.offline.harness import Plan, run_plan
-
 from tests.component_probe import probe_plan
 from tests.conftest import shipped_plan, with_empty_filters
 from tests.policy_support import app_part
-from tests.s3_documents import s3_cors_configuration, s3_cors_from_spaces_rules, s3_lifecycle_configuration, s3_lifecycle_from_spaces_rules
+from tests.s3_documents import (
+    s3_cors_configuration,
+    s3_cors_from_spaces_rules,
+    s3_lifecycle_configuration,
+    s3_lifecycle_from_spaces_rules,
+)
 
 STACK = "spaces-staging"
 BUCKET = "raptscallions-staging-spaces"

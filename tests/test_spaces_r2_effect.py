@@ -20,12 +20,17 @@ from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID, LifecyclePolicy
 from infra.offline.harness import Plan, run_plan
 from infra.providers.access_logging import ACCESS_LOG_PREFIX, LOG_EXPIRY_RULE_ID, access_log_bucket_name
 from infra.providers.cloudflare.documents import r2_cors_rule
-
 from tests.conftest import shipped_plan
-from tests.s3_servers import moto_server
 from tests.policy_support import app_part
-from tests.s3_servers import preflight
-from tests.s3_documents import s3_cors_configuration, s3_cors_from_r2_rules, s3_cors_from_spaces_rules, s3_lifecycle_configuration, s3_lifecycle_from_r2_rules, s3_lifecycle_from_spaces_rules
+from tests.s3_documents import (
+    s3_cors_configuration,
+    s3_cors_from_r2_rules,
+    s3_cors_from_spaces_rules,
+    s3_lifecycle_configuration,
+    s3_lifecycle_from_r2_rules,
+    s3_lifecycle_from_spaces_rules,
+)
+from tests.s3_servers import moto_server, preflight
 
 ORIGIN = "https://staging.raptscallions.com"
 

@@ -17,7 +17,6 @@ from infra.providers.cloudflare.access import (
 from infra.providers.cloudflare.documents import days_to_seconds
 from tests.s3_documents import s3_lifecycle_from_r2_rules, s3_lifecycle_from_spaces_rules
 
-
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 R2 = "com.cloudflare.edge.r2.bucket"
 

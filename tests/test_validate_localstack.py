@@ -20,6 +20,7 @@ from infra.guide.permissions import app_policy_document
 from infra.validate import plain_http
 from infra.validate.checks import FOREIGN_ORIGIN
 from infra.validate.probes import PREFIX
+from tests.s3_documents import s3_cors_configuration
 from tests.s3_servers import (
     Credential,
     Server,
@@ -28,9 +29,7 @@ from tests.s3_servers import (
     snapshot,
     unique_bucket,
 )
-from tests.validate_run import assert_told_safely, storage_env, validate, validate_text_and_json
-from tests.s3_documents import s3_cors_configuration
-from tests.validate_run import fake_pulumi
+from tests.validate_run import assert_told_safely, fake_pulumi, storage_env, validate, validate_text_and_json
 
 ORIGIN = "https://app.raptscallions.example"
 OTHER_ORIGIN = "https://staging.raptscallions.example"

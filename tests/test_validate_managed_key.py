@@ -21,8 +21,7 @@ from infra.guide import contract
 from infra.guide.troubleshooting import TROUBLESHOOTING, ErrorClass
 from tests.rgw_server import Rgw
 from tests.s3_servers import Credential, unique_bucket
-from tests.validate_run import Run, assert_told_safely, storage_env, validate
-from tests.validate_run import fake_pulumi
+from tests.validate_run import Run, assert_told_safely, fake_pulumi, storage_env, validate
 
 UNKNOWN = Credential("UNKNOWNKEY0000000000", "not-a-key-rgw-knows-0123456789")
 CONSOLE_FIX = TROUBLESHOOTING[ErrorClass.AUTH_FAILED].fix

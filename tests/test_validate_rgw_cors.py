@@ -15,9 +15,9 @@ import pytest
 from infra.guide.cors import CorsRule
 from infra.guide.permissions import app_policy_document
 from tests.rgw_server import Rgw
+from tests.s3_documents import s3_cors_configuration
 from tests.s3_servers import unique_bucket
 from tests.validate_run import assert_told_safely, storage_env, validate_text_and_json
-from tests.s3_documents import s3_cors_configuration
 
 ORIGIN = "https://app.raptscallions.com"
 

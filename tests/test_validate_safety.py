@@ -44,7 +44,7 @@ def role(key: str) -> str:
 
 
 def probes_of(double: S3Double) -> list[str]:
-    return [k for k in double.keys() if k.startswith(PREFIX)]
+    return [k for k in double.stored_keys() if k.startswith(PREFIX)]
 
 
 def late_for(method: str, *roles: str, nth: int | None = None) -> object:
@@ -95,7 +95,7 @@ def test_delete_that_times_out_is_sent_again_at_clean_up() -> None:
         assert run.check("delete")["error"]["class"] == "timeout"
         assert run.report["leftBehind"] == [] and run.code == 1
         upload = next(k for method, k in double.requests if method == "PUT" and role(k) == "upload.txt")
-        assert double.seen("DELETE", upload) == 2 and upload not in double.keys()
+        assert double.seen("DELETE", upload) == 2 and upload not in double.stored_keys()
 
 
 def test_clean_up_that_never_gets_an_answer_ends_and_names_the_probe() -> None:
@@ -178,9 +178,9 @@ def test_ctrl_c_at_any_moment_exits_130_without_traceback_and_removes_probes() -
         try:
             for process in processes:
                 _wait(lambda p=process: _caught_signals(p.pid) & SIGTERM_BIT, "the validator's handlers")
-            for process, delay in zip(processes, SWEEP):
+            for process, delay in zip(processes, SWEEP, strict=True):
                 threading.Timer(delay, process.send_signal, (signal.SIGINT,)).start()
-            for process, delay in zip(processes, SWEEP):
+            for process, delay in zip(processes, SWEEP, strict=True):
                 out, err = process.communicate(timeout=120)
                 assert out == b"" or json.loads(out)["interrupted"] is True, delay
                 _interrupted_cleanly(process, out, err)

@@ -19,13 +19,12 @@ from infra.providers.backblaze.spec import endpoint_for as b2_endpoint
 from infra.providers.cloudflare.spec import endpoint_for as r2_endpoint
 from infra.providers.digitalocean.spec import endpoint_for as spaces_endpoint
 from infra.validate import checks, inputs
-from infra.validate.classify import classify, from_s3_code
+from infra.validate.classify import Failure, classify, from_s3_code
 from infra.validate.client import s3_client
 from infra.validate.config import ConfigurationProblems, Target, endpoint_problem, load_target
 from infra.validate.report import Redactor, render_json, render_text
-from infra.validate.classify import Failure
-from tests.makefile_support import make_prerequisites
 from infra.validate.runner import CheckResult, Outcome, run
+from tests.makefile_support import make_prerequisites
 from tests.validate_run import validate
 
 SECRET = "unit-Secret/For+Tests-0123456789abcdefgh"

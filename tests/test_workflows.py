@@ -17,9 +17,9 @@ import pytest
 from infra.ci.stacks import PROGRAM_PATHS, discover
 from infra.offline.stack_files import PROJECT_ROOT, stack_names
 from infra.project_files import policy_config_name
-from scripts import policy_bundle
 from infra.providers import registry
 from infra.validate.cli import build_parser
+from scripts import policy_bundle
 from tests.workflow_support import (
     AWS_ACTION,
     GITHUB_DIR,
@@ -31,9 +31,9 @@ from tests.workflow_support import (
     evaluate_matrix,
     expressions,
     load,
+    pulumi_cli_args,
     pulumi_jobs,
     pulumi_step,
-    pulumi_cli_args,
     uses,
 )
 

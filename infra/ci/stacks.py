@@ -15,8 +15,8 @@ from pathlib import Path
 from infra import PROJECT
 from infra.offline.stack_files import PROJECT_ROOT, StackFileError, policy_config_file, stack_config, stack_names
 from infra.project_files import policy_config_name
-from infra.stack.load import load_settings
 from infra.settings.problems import SettingsError
+from infra.stack.load import load_settings
 
 SAFE_STACK_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,49}")
 """Stack names the workflows accept: they become GitHub environment names and job names."""

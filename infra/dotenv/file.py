@@ -18,7 +18,6 @@ from dotenv import dotenv_values
 from infra.dotenv.formats import DEFAULT_FORMAT, FORMATS
 from infra.dotenv.values import DotenvError
 
-
 MODE = 0o600
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 STORAGE = "storage"
 """A row of the guide's table, read by the app's storage package."""
 SDK = "sdk"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from infra.guide import contract
 
 
-class ErrorClass(str, enum.Enum):
+class ErrorClass(enum.StrEnum):
     """What kind of failure a check ran into (the JSON report's `class`)."""
 
     CONNECTION_REFUSED = "connection_refused"
@@ -125,7 +125,7 @@ TROUBLESHOOTING: dict[ErrorClass, Trouble] = {
 }
 
 
-class CorsCause(str, enum.Enum):
+class CorsCause(enum.StrEnum):
     """Why a preflight failed, as the server's answer tells it (the validator ran the
     preflight itself, so the browser's dev tools would show nothing more)."""
 

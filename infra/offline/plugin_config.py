@@ -91,7 +91,7 @@ def _problems_of(
         }
         for key in spec.plugin_required:
             if not values.get(key.key):
-                label = explicit.name if explicit else ("default" if not urn else urn)
+                label = explicit.name if explicit else (urn or "default")
                 problems.append(PluginProblem(package, key, label, tuple(dict.fromkeys(names))))
     return problems
 

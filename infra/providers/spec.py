@@ -132,20 +132,20 @@ class ProviderSpec(ABC):
         """Why the provider cannot hold these credential generations at once, or None."""
         return None
 
-    def check_versioning(self, options: Any, versioning: bool, report: Report) -> None:
+    def check_versioning(self, options: Any, versioning: bool, report: Report) -> None:  # noqa: B027 - a hook: no problem unless the provider has one
         """Report provider options that need versioning when `versioning` is off (AWS replication)."""
 
-    def check_bucket_pair(self, bucket: str, options: Any, report: Report) -> None:
+    def check_bucket_pair(self, bucket: str, options: Any, report: Report) -> None:  # noqa: B027 - a hook: no problem unless the provider has one
         """Report provider options that must differ from the bucket's name (B2's replica bucket)."""
 
-    def check_cors(self, cors: Any, options: Any, report: Report) -> None:
+    def check_cors(self, cors: Any, options: Any, report: Report) -> None:  # noqa: B027 - a hook: no problem unless the provider has one
         """Report a valid guide CORS rule (`cors`) that the provider's own API would refuse (B2)."""
 
-    def check_lifecycle(self, lifecycle: Any, options: Any, report: Report) -> None:
+    def check_lifecycle(self, lifecycle: Any, options: Any, report: Report) -> None:  # noqa: B027 - a hook: no problem unless the provider has one
         """Report provider options whose lifecycle rules the provider would refuse next to the
         guide's `lifecycle` policy (B2: overlapping rule prefixes)."""
 
-    def check_adoption(self, options: Any, report: Report) -> None:
+    def check_adoption(self, options: Any, report: Report) -> None:  # noqa: B027 - a hook: no problem unless the provider has one
         """Report what else adopting needs on this provider (e.g. B2's bucket id); called only
         when `adoptExistingBucket` is on."""
 

@@ -21,8 +21,8 @@ from infra.settings import keys as k
 from infra.settings.acknowledgements import entry_problem
 from infra.settings.model import AppSettings, Settings, Versioning
 from infra.settings.problems import Report, SettingsError
-from infra.stack.rotation import parse_credentials
 from infra.settings.values import ValueProblem, convert
+from infra.stack.rotation import parse_credentials
 
 _ENVIRONMENT = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
 

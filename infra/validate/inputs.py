@@ -18,7 +18,6 @@ from infra.dotenv.formats import HEADER as DOTENV_HEADER
 from infra.guide import contract
 from infra.stack_outputs import PulumiNotFound, StackOutputError, read_stack_outputs
 
-
 _DOTENV_SOURCE = re.compile(
     re.escape(DOTENV_HEADER) + r" from (stack|file) (.+?)(" + re.escape(FAILOVER_SUFFIX) + r")?\."
 )

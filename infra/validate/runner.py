@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.guide.troubleshooting import MANAGED_KEY_CAUSES, MANAGED_KEY_FIX, ErrorClass
-from infra.validate.client import s3_client
 from infra.validate import fresh_key, interrupts
 from infra.validate.bounded import bounded
 from infra.validate.checks import CHECKS, CONFIGURATION, Context, Passed, Skip
 from infra.validate.classify import Failure, classify
+from infra.validate.client import s3_client
 from infra.validate.config import ConfigurationProblems, Target, load_target
 from infra.validate.inputs import Inputs
 from infra.validate.probes import Probes

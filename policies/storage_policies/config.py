@@ -16,6 +16,7 @@ from pulumi_policy import PolicyConfigSchema
 from infra.project_files import policy_config_name
 from storage_policies.views import Finding, stack_of
 
+
 def with_environments(properties: dict[str, Any]) -> PolicyConfigSchema:
     """`properties`, plus `environments`: environment name -> the same properties.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pulumi_policy import EnforcementLevel, ReportViolation, StackValidationArgs, StackValidationPolicy
@@ -140,7 +140,7 @@ DEFAULT_CREDENTIAL_MAX_AGE_DAYS = 90
 def _credential_age(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """Judged on the storage components, which record the active generation's name."""
     config = args.get_config()
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     components = [r for r in args.resources if r.resource_type.startswith(COMPONENT_PREFIX)]
     dated = [c for c in components if checks.generation_date(str(c.props.get("activeCredential") or ""))]
     if not dated:

@@ -24,8 +24,8 @@ import pulumi_aws as aws
 
 from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID
 from infra.providers.access_logging import LOG_EXPIRY_RULE_ID
-from infra.providers.aws.private_bucket import private_bucket_controls, protected_bucket
 from infra.providers.aws.documents import log_bucket_policy
+from infra.providers.aws.private_bucket import private_bucket_controls, protected_bucket
 from infra.providers.aws.scope import AwsScope
 from infra.providers.aws.spec import ACCESS_LOG_PREFIX, access_log_bucket_name, partition_for_region
 from infra.settings.model import Settings

@@ -31,8 +31,8 @@ import pulumi_aws as aws
 from infra.providers.aws.access_logs import AccessLogs
 from infra.providers.aws.cors import cors_rule_args
 from infra.providers.aws.credential import BucketCredential
-from infra.providers.aws.private_bucket import private_bucket_controls, protected_bucket
 from infra.providers.aws.documents import replication_role_policy, replication_trust_policy, tls_only_bucket_policy
+from infra.providers.aws.private_bucket import private_bucket_controls, protected_bucket
 from infra.providers.aws.scope import AwsScope
 from infra.providers.aws.spec import failover_user_name, partition_for_region, replica_bucket_name, replication_role_name
 from infra.settings.model import Settings

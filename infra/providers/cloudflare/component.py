@@ -25,7 +25,6 @@ from infra.providers.base import (
     component_props,
     component_type,
 )
-from infra.providers.credentials import declare_generations, generation_suffixed
 from infra.providers.cloudflare.access import (
     APP_PERMISSION_GROUPS,
     PermissionGroupError,
@@ -36,6 +35,7 @@ from infra.providers.cloudflare.access import (
 )
 from infra.providers.cloudflare.documents import AGE, days_to_seconds, r2_cors_rule
 from infra.providers.cloudflare.spec import CloudflareOptions
+from infra.providers.credentials import declare_generations, generation_suffixed
 from infra.settings.model import Settings
 
 

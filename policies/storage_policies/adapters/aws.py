@@ -8,9 +8,9 @@ from typing import Any
 from infra.guide.permissions import APP_ACTIONS, KMS_ACTIONS, bucket_arn, objects_arn
 from infra.providers.aws.documents import (
     REPLICATION_REPLICA_OBJECT_ACTIONS,
+    REPLICATION_SERVICE,
     REPLICATION_SOURCE_BUCKET_ACTIONS,
     REPLICATION_SOURCE_OBJECT_ACTIONS,
-    REPLICATION_SERVICE,
 )
 from storage_policies.adapters.base import (
     Adapter,
@@ -22,13 +22,13 @@ from storage_policies.adapters.base import (
 )
 from storage_policies.views import (
     BucketView,
-    linked,
     CorsView,
     Finding,
     LifecycleRuleView,
     LifecycleView,
     as_int,
     as_list,
+    linked,
 )
 
 BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
