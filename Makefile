@@ -62,7 +62,7 @@ rgw:
 env-readers:
 	python3 scripts/env_readers.py install
 
-# Debian's Chromium, the headless browser that judges CORS (tests/test_browser_cors.py),
+# Debian's Chromium, the headless browser that judges CORS (tests/effect/test_browser_cors.py),
 # driven by the pinned playwright-core from node-packages: apt-get install chromium when missing.
 chromium:
 	python3 scripts/chromium.py install

@@ -4,7 +4,7 @@
     python3 scripts/chromium.py install   # apt-get chromium when /usr/bin/chromium is missing
     python3 scripts/chromium.py --check   # print the executable, or exit 1
 
-The browser test (tests/test_browser_cors.py) drives this system browser with the pinned
+The browser test (tests/effect/test_browser_cors.py) drives this system browser with the pinned
 `playwright-core` from tests/js (scripts/node_packages.py); Playwright never downloads a
 browser of its own. Stdlib only; the tests import `executable()` from here.
 """

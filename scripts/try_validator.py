@@ -10,7 +10,7 @@ renders the prod stack offline (`infra.offline`, the real program under Pulumi's
 applies what it declares to a bucket of the same name: versioning, the CORS rule and the
 lifecycle rules, exactly as declared, and an app user holding exactly the declared IAM
 policy. The public access block is left out: RGW 16.2 wrongly refuses plain uploads under
-`BlockPublicAcls` (tests/test_rgw_access.py). Then it writes the outputs the stack would
+`BlockPublicAcls` (tests/effect/test_rgw_access.py). Then it writes the outputs the stack would
 export (plus this server's STORAGE_S3_ENDPOINT) to DIR/outputs.json and the app's `.env`
 from them with `python -m infra.dotenv`, and prints the validator's command. Needs the
 Ceph packages (`python3 scripts/rgw_cluster.py install`).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import subprocess
 import sys
@@ -13,48 +12,12 @@ import grpc
 import pytest
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
-from infra.offline.harness import Plan, run_plan
-from infra.offline.stack_files import PROJECT_ROOT, stack_names
+from infra.offline.harness import Plan
 from scripts import policy_bundle
-from tests.b2_fake import FakeB2, simulated_b2
-from tests.rgw_server import Rgw, rgw_cluster_running
-from tests.s3_servers import Server, localstack
-
-
-@functools.cache
-def shipped_plan(stack: str) -> Plan:
-    """The offline plan of a shipped stack file (computed once per test session)."""
-    return run_plan(stack)
-
-
-def with_empty_filters(document: dict) -> dict:
-    """The guide writes a whole-bucket filter as `{}`; the providers send `{"Prefix": ""}`. Same meaning."""
-    rules = [{**rule, "Filter": rule["Filter"] or {"Prefix": ""}} for rule in document["Rules"]]
-    return {"Rules": rules}
-
-
-def pulumi_rules_as_s3_api(rules: list[dict]) -> dict:
-    """Translate the declared Pulumi lifecycle inputs to S3 API names, to compare with the shared document."""
-    names = {
-        "id": "ID",
-        "status": "Status",
-        "filter": "Filter",
-        "prefix": "Prefix",
-        "expiration": "Expiration",
-        "days": "Days",
-        "expiredObjectDeleteMarker": "ExpiredObjectDeleteMarker",
-        "abortIncompleteMultipartUpload": "AbortIncompleteMultipartUpload",
-        "daysAfterInitiation": "DaysAfterInitiation",
-        "noncurrentVersionExpiration": "NoncurrentVersionExpiration",
-        "noncurrentDays": "NoncurrentDays",
-    }
-
-    def convert(value):
-        if isinstance(value, dict):
-            return {names[k]: convert(v) for k, v in value.items()}
-        return value
-
-    return {"Rules": [convert(rule) for rule in rules]}
+from tests.support.b2_fake import FakeB2, simulated_b2
+from tests.support.plans import shipped_plan
+from tests.support.rgw_server import Rgw, rgw_cluster_running
+from tests.support.s3_servers import Server, localstack
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +27,7 @@ def prod_plan() -> Plan:
 
 @pytest.fixture
 def b2(monkeypatch: pytest.MonkeyPatch) -> FakeB2:
-    """A simulated B2 account behind the dynamic providers (tests/b2_fake.py)."""
+    """A simulated B2 account behind the dynamic providers (tests/support/b2_fake.py)."""
     return simulated_b2(monkeypatch)
 
 
@@ -80,9 +43,6 @@ def localstack_server() -> Iterator[Server]:
     """One LocalStack (S3 + IAM) for the whole session; each module makes its own IAM users and buckets."""
     with localstack() as server:
         yield server
-
-
-SHIPPED_STACKS = stack_names(PROJECT_ROOT)
 
 
 SESSION_SERVERS = {"rgw": "rgw", "localstack_server": "localstack"}

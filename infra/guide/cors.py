@@ -204,7 +204,7 @@ them (lowercase). The app's SDK (AWS SDK for JavaScript v3, pinned in tests/js) 
 `host` into a presigned PUT (`X-Amz-SignedHeaders=host`) and puts checksums, when it adds
 any, in the query, so the browser must send no x-amz-* header; the one header it sends
 outside the CORS safelist is `Content-Type` with the file's type (`image/png`, ...).
-tests/test_r2_cors.py checks this against URLs the app's own SDK signs."""
+tests/providers/cloudflare/test_r2_cors.py checks this against URLs the app's own SDK signs."""
 
 
 def access_control_request_headers(names: Iterable[str]) -> str:

@@ -8,7 +8,7 @@ carry that mark (the installed SDKs have no schema, and the bridged schema has n
 each entry was read from. Only the resource types and inputs this program declares are listed;
 a type in `CHECKED` has every input it sets accounted for (an unlisted one is changed in place),
 anything else is "maybe" and says so. Upstream versions move: when a pin changes, re-read the
-files named here (tests/test_compare.py checks the table covers every input the shipped stacks
+files named here (tests/plan/test_compare.py checks the table covers every input the shipped stacks
 declare).
 
 Our own dynamic providers (Backblaze B2) are asked directly: their `diff()` is the code the

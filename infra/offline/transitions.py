@@ -34,7 +34,7 @@ ROTATION_RUNBOOK = f"{README} › Rotating the app credential, Step 1 to Step 3 
 TEARDOWN_RUNBOOK = f"{README} › Protection and tearing down a non-prod stack (#protection-and-tearing-down-a-non-prod-stack)"
 ALIAS_RUNBOOK = (
     "give the resource `opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name=<old name>)])` "
-    "(or `parent=` for a move), then `python -m tests.urn_record`"
+    "(or `parent=` for a move), then `python -m tests.support.urn_record`"
 )
 
 

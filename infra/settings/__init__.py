@@ -2,4 +2,4 @@
 (`values`), problem reports (`problems`), acknowledgements and the immutable `model.Settings`.
 
 Reading a stack's settings with the provider specs is `infra.stack`, above the providers
-(tests/test_layering.py keeps every import pointing down)."""
+(tests/project/test_layering.py keeps every import pointing down)."""

@@ -7,7 +7,7 @@ the generated copies: Pulumi.yaml's `config:` block, docs/settings.md and the RE
 written by `python -m infra.reference` (a test fails while one is stale).
 
 Defaults that are the guide's rules come from `infra.guide`; this module imports nothing else,
-so settings sit below the providers (tests/test_layering.py).
+so settings sit below the providers (tests/project/test_layering.py).
 """
 
 from __future__ import annotations

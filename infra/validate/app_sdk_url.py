@@ -8,7 +8,7 @@ it (R2 among them) hold the real upload to that checksum and refuse it.
 
 botocore makes the same two values when given the checksum parameters, but signs them as
 headers; `_hoist_checksums` moves them into the query before signing, as the JS presigner
-does. tests/test_validate_checksum.py compares the result with the JS SDK's own URL.
+does. tests/validate/test_validate_checksum.py compares the result with the JS SDK's own URL.
 """
 
 from __future__ import annotations

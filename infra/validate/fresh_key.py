@@ -7,7 +7,7 @@ aws/aws-sdk-js#559, confirmed by AWS; cert-manager/aws-privateca-issuer#408 wait
 Backblaze says changes to application keys "may take a few minutes"
 (backblaze.com/docs/cloud-storage-create-and-manage-app-keys). The refusal is
 `InvalidAccessKeyId` (S3, B2, Spaces' and Ceph RGW's S3 API; measured on RGW in
-tests/test_validate_fresh_key.py) or, on R2, `Unauthorized` (401, "missing or invalid
+tests/validate/test_validate_fresh_key.py) or, on R2, `Unauthorized` (401, "missing or invalid
 authentication credentials": developers.cloudflare.com/r2/api/error-codes; the validator
 always signs, so it is never "missing" here).
 

@@ -11,7 +11,7 @@ refusal is named by what the server said:
 - `CORSResponse: This CORS request is not allowed. ...`: rules exist, none matches the origin,
   method and request headers (the same sources);
 - any other refusal (Ceph RGW 16.2 answers `AccessDenied` with an empty message in both cases,
-  measured; the R2 double, tests/r2_cors_double.py, answers `AccessDenied` too): the server did
+  measured; the R2 double, tests/support/r2_cors_double.py, answers `AccessDenied` too): the server did
   not say which, and the check narrows it with the run's other answers.
 
 What was sent and what came back are kept, so the report can say both.

@@ -3,7 +3,7 @@ key per app credential generation: the app's everyday credential (`app`, on the 
 the failover credential (`failover`, on the replica) are both this.
 
 Resource names are `<component>-<role>-user`, `-policy` and `-key[-<generation>]`, the names
-deployed stacks hold (tests/stack_urns.json). The keys follow `credentials` and
+deployed stacks hold (tests/support/stack_urns.json). The keys follow `credentials` and
 `activeCredential`: one per generation, the active one exported, so a rotation rotates every
 credential in the same three `pulumi up`s and IAM's two-keys-per-user limit holds for each user.
 """

@@ -3,7 +3,7 @@
 Source: botocore's `data/endpoints.json` (the AWS SDK for Python's own partition and endpoint
 table), the regions listed under each counted partition that have an `s3` endpoint. The file
 is read directly (as botocore's loader would, `.json` or `.json.gz`): importing
-`botocore.loaders` alone costs about 0.12 s, a seventh of an AWS plan; tests/test_regions.py
+`botocore.loaders` alone costs about 0.12 s, a seventh of an AWS plan; tests/settings/test_regions.py
 checks the result against botocore's public `Session.get_available_regions`. Opt-in regions (af-south-1, ap-east-1, me-south-1, ...) are listed
 there like the others; whether the account has enabled one is not something offline data can
 tell, so `pulumi up` in a region the account has not enabled still fails at AWS.
@@ -16,7 +16,7 @@ the policies this package writes do not); adding one means adding it to `PARTITI
 checking the ARNs.
 
 Updating: the list is botocore's, so it changes when the `botocore` pin in requirements.txt
-is raised (Dependabot opens that pull request; `tests/test_regions.py` then checks the
+is raised (Dependabot opens that pull request; `tests/settings/test_regions.py` then checks the
 guide's regions against the new data). Nothing here is typed by hand. The AWS Pulumi
 plugin (Terraform's AWS provider) also validates the region against its SDK's list, so a
 region botocore does not know yet is very likely refused by the plugin too.

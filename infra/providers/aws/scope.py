@@ -15,7 +15,7 @@ One provider is enough for the replica: pulumi-aws 7 resources take their own `r
 argument, so the replica's resources name `awsReplicaRegion` themselves and IAM is global.
 
 The provider is a new child of the component (`<name>-aws`); every other resource keeps its
-name, type and parent, so their URNs do not change (tests/test_aws_provider.py).
+name, type and parent, so their URNs do not change (tests/providers/aws/test_aws_provider.py).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ later refresh, update and delete. So `infra.providers.backblaze.dynamic.B2Bucket
 `infra.providers.backblaze.dynamic.B2ApplicationKeyProvider` and
 `infra.providers.backblaze.replication.B2ReplicationProvider` must stay importable under
 exactly these names forever: moving or renaming one breaks every operation on every stack
-deployed before (`tests/test_provider_pins.py` fails first). To split this module, keep
+deployed before (`tests/providers/test_provider_pins.py` fails first). To split this module, keep
 each name importable from here (a re-export loads the states already written); new states
 then record the class's new `__module__`, which must be pinned, and kept, as well.
 

@@ -23,7 +23,7 @@ https://www.backblaze.com/docs/cloud-storage-lifecycle-rules):
   `b2_create_bucket`/`b2_update_bucket`, which these rules go through, do (and the
   `b2_update_bucket` page warns against managing a bucket's rules through both APIs, as
   quoted in backblaze-labs/b2-mcp issue 201). So the rules here never overlap
-  (tests/b2_strict.py enforces the native page).
+  (tests/support/b2_strict.py enforces the native page).
 - Soft-deleted files: one rule on the soft-delete prefix hides a file `softDeleteDays`
   after it was uploaded there (`daysFromUploadingToHiding`) and deletes it one day after
   it was hidden (`daysFromHidingToDeleting: 1`, B2's smallest value, 0 is refused). So it

@@ -1,0 +1,1 @@
+"""Helpers the tests share: servers, doubles, judges and runners (no tests here)."""
