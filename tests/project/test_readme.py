@@ -11,7 +11,7 @@ README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_quick_start_commands_are_make_targets_that_exist() -> None:
     makefile = (PROJECT_ROOT / "Makefile").read_text()
-    for target in re.findall(r"^make (\w+)", README, re.M):
+    for target in re.findall(r"^make ([\w-]+)", README, re.M):
         assert re.search(rf"^{target}:", makefile, re.M), target
 
 
