@@ -18,6 +18,7 @@ from typing import Any
 
 from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import ABORT_MULTIPART_RULE_ID, NONCURRENT_RULE_ID, SOFT_DELETE_RULE_ID, LifecyclePolicy
+from infra.providers.backblaze import rules as b2_rules
 from infra.providers.cloudflare.documents import AGE, SECONDS_PER_DAY
 
 
@@ -216,3 +217,30 @@ def pulumi_rules_as_s3_api(rules: list[dict]) -> dict:
         return value
 
     return {"Rules": [convert(rule) for rule in rules]}
+
+
+def s3_cors_from_b2_rules(rules: Sequence[Mapping[str, Any]] | None) -> dict[str, Any]:
+    """B2 `corsRules` as the S3 `CORSConfiguration` B2's S3-compatible API holds them to
+    (what S3 GetBucketCors returns, https://www.backblaze.com/apidocs/s3-get-bucket-cors),
+    so an S3 server can be given the same rules. Only `s3_*` operations govern requests to
+    the S3 API, which signed URLs use; `b2_*` operations govern the native API and have no
+    S3 method ("Cross-Origin Resource Sharing Rules",
+    https://www.backblaze.com/docs/cloud-storage-cross-origin-resource-sharing-rules), so
+    they are left out and a rule with none of the `s3_*` kind is dropped."""
+    methods = {operation: method for method, operation in b2_rules.CORS_OPERATIONS.items()}
+    converted = []
+    for rule in b2_rules.normalized_cors_rules(rules):
+        allowed = [methods[operation] for operation in rule["allowedOperations"] if operation in methods]
+        if not allowed:
+            continue
+        converted.append(
+            {
+                "ID": rule["corsRuleName"],
+                "AllowedHeaders": rule["allowedHeaders"],
+                "AllowedMethods": allowed,
+                "AllowedOrigins": rule["allowedOrigins"],
+                "ExposeHeaders": rule["exposeHeaders"],
+                "MaxAgeSeconds": rule["maxAgeSeconds"],
+            }
+        )
+    return {"CORSRules": converted}

@@ -16,10 +16,14 @@ from infra import PROJECT
 from infra.guide import contract
 from infra.offline.harness import Plan
 from infra.offline.stack_files import stack_config
-from infra.providers.backblaze.rules import s3_cors_from_b2_rules
 from tests.support.plans import shipped_plan
 from tests.support.policy_support import app_part
-from tests.support.s3_documents import s3_cors_from_aws_rules, s3_cors_from_r2_rules, s3_cors_from_spaces_rules
+from tests.support.s3_documents import (
+    s3_cors_from_aws_rules,
+    s3_cors_from_b2_rules,
+    s3_cors_from_r2_rules,
+    s3_cors_from_spaces_rules,
+)
 
 AWS_CORS = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration"
 SPACES_CORS = "digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration"

@@ -1,8 +1,8 @@
 """The guide's rules in Backblaze B2's native formats: lifecycle, CORS, key capabilities.
 
 Pure (no b2sdk import): the component renders these into the dynamic resources' inputs,
-the dynamic providers send them to B2 unchanged, and the tests and the policy pack read
-them back with `lifecycle_policy_of` / `cors_rule_of` / `capability_problem`.
+the dynamic providers send them to B2 unchanged, and the policy pack reads them back
+(the tests' readings are tests/support/b2_rules_reading.py).
 
 Lifecycle timing on B2 (native rules; source: Backblaze's "Lifecycle Rules" page,
 https://www.backblaze.com/docs/cloud-storage-lifecycle-rules):
@@ -50,7 +50,7 @@ from typing import Any
 
 from infra.guide import permissions
 from infra.guide.cors import CorsRule
-from infra.guide.lifecycle import LifecyclePolicy, soft_delete_prefix_problem
+from infra.guide.lifecycle import LifecyclePolicy
 from infra.providers.credentials import credential_display_name
 from infra.settings.model import DEFAULT_CREDENTIAL
 
@@ -184,44 +184,6 @@ def normalized_lifecycle_rules(rules: Iterable[Mapping[str, Any]] | None) -> lis
     return sorted(normalized, key=lambda entry: entry["fileNamePrefix"])
 
 
-def lifecycle_policy_of(rules: Iterable[Mapping[str, Any]] | None) -> LifecyclePolicy | None:
-    """The guide policy that B2 `rules` implement, or None when they are not that shape.
-
-    The inverse of `lifecycle_rules`, so a check can judge declared rules by meaning: one
-    soft-delete rule (hide, then delete a day later) and app-folder rules that never hide,
-    all cancelling unfinished large files after the same days, none overlapping (B2 refuses
-    overlapping rules, so such rules implement nothing). `noncurrent_version_days` is what
-    the app-folder rules delete hidden versions after; None when there are none.
-    """
-    normalized = normalized_lifecycle_rules(rules)
-    hiding = [rule for rule in normalized if HIDE_AFTER in rule]
-    if len(hiding) != 1 or overlapping_prefixes(rule["fileNamePrefix"] for rule in normalized):
-        return None
-    soft = hiding[0]
-    others = [rule for rule in normalized if rule is not soft]
-    abort = soft.get(CANCEL_LARGE_FILES_AFTER)
-    noncurrent = {rule.get(DELETE_AFTER_HIDING) for rule in others}
-    if (
-        soft.get(DELETE_AFTER_HIDING) != HIDDEN_TO_DELETED_DAYS
-        or abort is None
-        or any(rule.get(CANCEL_LARGE_FILES_AFTER) != abort for rule in others)
-        or len(noncurrent) > 1
-        or soft_delete_prefix_problem(soft["fileNamePrefix"]) is not None
-    ):
-        return None
-    return LifecyclePolicy(
-        soft_delete_prefix=soft["fileNamePrefix"],
-        soft_delete_days=soft[HIDE_AFTER],
-        abort_multipart_days=abort,
-        noncurrent_version_days=next(iter(noncurrent), None),
-    )
-
-
-def app_prefixes_of(rules: Iterable[Mapping[str, Any]] | None) -> tuple[str, ...]:
-    """The app folders B2 `rules` clean up (every rule's prefix but the soft-delete rule's), sorted."""
-    return tuple(rule["fileNamePrefix"] for rule in normalized_lifecycle_rules(rules) if HIDE_AFTER not in rule)
-
-
 def cors_rules(rule: CorsRule) -> list[dict[str, Any]]:
     """The guide's CORS rule as B2 `corsRules` (one rule, S3-API operations only)."""
     return [
@@ -264,62 +226,3 @@ def normalized_cors_rules(rules: Iterable[Mapping[str, Any]] | None) -> list[dic
             }
         )
     return normalized
-
-
-def cors_rule_of(rules: Sequence[Mapping[str, Any]] | None) -> CorsRule | None:
-    """The guide CORS rule that B2 `rules` implement, or None (several rules, b2_* operations)."""
-    normalized = normalized_cors_rules(rules)
-    if len(normalized) != 1:
-        return None
-    rule = normalized[0]
-    methods = {operation: method for method, operation in CORS_OPERATIONS.items()}
-    if any(operation not in methods for operation in rule["allowedOperations"]):
-        return None
-    return CorsRule(
-        allowed_origins=tuple(rule["allowedOrigins"]),
-        allowed_methods=tuple(methods[operation] for operation in rule["allowedOperations"]),
-        allowed_headers=tuple(rule["allowedHeaders"]),
-        expose_headers=tuple(rule["exposeHeaders"]),
-        max_age_seconds=rule["maxAgeSeconds"],
-        rule_id=rule["corsRuleName"],
-    )
-
-
-def s3_cors_from_b2_rules(rules: Sequence[Mapping[str, Any]] | None) -> dict[str, Any]:
-    """B2 `corsRules` as the S3 `CORSConfiguration` B2's S3-compatible API holds them to
-    (what S3 GetBucketCors returns, https://www.backblaze.com/apidocs/s3-get-bucket-cors),
-    so an S3 server can be given the same rules. Only `s3_*` operations govern requests to
-    the S3 API, which signed URLs use; `b2_*` operations govern the native API and have no
-    S3 method ("Cross-Origin Resource Sharing Rules",
-    https://www.backblaze.com/docs/cloud-storage-cross-origin-resource-sharing-rules), so
-    they are left out and a rule with none of the `s3_*` kind is dropped."""
-    methods = {operation: method for method, operation in CORS_OPERATIONS.items()}
-    converted = []
-    for rule in normalized_cors_rules(rules):
-        allowed = [methods[operation] for operation in rule["allowedOperations"] if operation in methods]
-        if not allowed:
-            continue
-        converted.append(
-            {
-                "ID": rule["corsRuleName"],
-                "AllowedHeaders": rule["allowedHeaders"],
-                "AllowedMethods": allowed,
-                "AllowedOrigins": rule["allowedOrigins"],
-                "ExposeHeaders": rule["exposeHeaders"],
-                "MaxAgeSeconds": rule["maxAgeSeconds"],
-            }
-        )
-    return {"CORSRules": converted}
-
-
-def capability_problem(capabilities: Iterable[str]) -> str | None:
-    """Why a key with `capabilities` is not exactly the app's key, or None."""
-    given = set(capabilities)
-    missing = sorted(set(APP_CAPABILITIES) - given)
-    extra = sorted(given - set(APP_CAPABILITIES))
-    problems = []
-    if missing:
-        problems.append(f"lacks {', '.join(missing)}, which the app needs")
-    if extra:
-        problems.append(f"also has {', '.join(extra)}, which the app does not need")
-    return "; ".join(problems) or None

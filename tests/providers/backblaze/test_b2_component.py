@@ -13,6 +13,7 @@ from infra.guide.lifecycle import LifecyclePolicy
 from infra.offline.fakes import B2_APPLICATION_KEY, B2_BUCKET
 from infra.offline.harness import Plan, run_plan
 from infra.providers.backblaze import rules
+from tests.support import b2_rules_reading as reading
 from tests.support.component_probe import probe_plan
 from tests.support.plans import shipped_plan
 
@@ -46,9 +47,9 @@ def test_bucket_is_private_encrypted_protected_and_self_describing(plan: Plan) -
     assert inputs["defaultServerSideEncryption"] == {"mode": "SSE-B2", "algorithm": "AES256"}
     assert inputs["fileLockEnabled"] is False and inputs["region"] == "us-west-004"
     # b2-staging lists no app folders: only the soft-delete rule (B2 refuses a whole-bucket rule beside it).
-    assert rules.lifecycle_policy_of(inputs["lifecycleRules"]) == LifecyclePolicy(noncurrent_version_days=None)
-    assert rules.app_prefixes_of(inputs["lifecycleRules"]) == ()
-    assert rules.cors_rule_of(inputs["corsRules"]) == CorsRule((ORIGIN,))
+    assert reading.lifecycle_policy_of(inputs["lifecycleRules"]) == LifecyclePolicy(noncurrent_version_days=None)
+    assert reading.app_prefixes_of(inputs["lifecycleRules"]) == ()
+    assert reading.cors_rule_of(inputs["corsRules"]) == CorsRule((ORIGIN,))
 
 
 def test_key_has_exactly_the_apps_capabilities_on_this_bucket_and_a_secret_output(plan: Plan) -> None:
@@ -111,8 +112,8 @@ def test_settings_flow_into_rules_object_lock_and_protect() -> None:
     )
     bucket = plan.one(B2_BUCKET)
     policy = LifecyclePolicy(soft_delete_prefix="trash/", soft_delete_days=14, noncurrent_version_days=3)
-    assert rules.lifecycle_policy_of(bucket.inputs["lifecycleRules"]) == policy
-    assert rules.app_prefixes_of(bucket.inputs["lifecycleRules"]) == ("exports/", "uploads/")
+    assert reading.lifecycle_policy_of(bucket.inputs["lifecycleRules"]) == policy
+    assert reading.app_prefixes_of(bucket.inputs["lifecycleRules"]) == ("exports/", "uploads/")
     assert not any("b2AppPrefixes is empty" in w for w in plan.warnings)
     assert bucket.inputs["corsRules"][0]["maxAgeSeconds"] == 600
     assert bucket.inputs["fileLockEnabled"] is True

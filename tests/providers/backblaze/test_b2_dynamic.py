@@ -27,6 +27,7 @@ from infra.providers.backblaze.dynamic import (
     B2BucketProvider,
     B2ProviderError,
 )
+from tests.support import b2_rules_reading as reading
 from tests.support.b2_fake import (
     APP_PREFIXES,
     BUCKET,
@@ -75,9 +76,9 @@ def test_update_changes_rules_in_place(b2: FakeB2) -> None:
     updated = hosted(B2BucketProvider()).update(bucket_id, outs, news).outs
     stored = b2.api().list_buckets(bucket_id=bucket_id)[0]
     assert stored.id_ == bucket_id
-    assert rules.lifecycle_policy_of(stored.lifecycle_rules) == policy
+    assert reading.lifecycle_policy_of(stored.lifecycle_rules) == policy
     assert stored.cors_rules[0]["maxAgeSeconds"] == 600
-    assert updated["bucketId"] == bucket_id and rules.lifecycle_policy_of(updated["lifecycleRules"]) == policy
+    assert updated["bucketId"] == bucket_id and reading.lifecycle_policy_of(updated["lifecycleRules"]) == policy
 
 
 def test_diff_replaces_on_a_new_name_and_sees_no_change_in_wire_floats(b2: FakeB2) -> None:
@@ -222,7 +223,7 @@ def test_key_is_restricted_to_the_bucket_with_exactly_the_apps_capabilities(b2: 
     allowed = app.account_info.get_allowed()
     assert (allowed["bucketId"], allowed["bucketName"]) == (bucket_id, BUCKET)
     assert sorted(allowed["capabilities"]) == sorted(rules.APP_CAPABILITIES)
-    assert rules.capability_problem(allowed["capabilities"]) is None
+    assert reading.capability_problem(allowed["capabilities"]) is None
 
     # The simulator checks a restricted key's bucket only on calls that name the bucket
     # (it refuses even the key's own uploads), so the provider key writes and the app key lists.
@@ -274,7 +275,7 @@ def test_create_with_an_adopt_id_takes_the_bucket_over_in_place(b2: FakeB2) -> N
     assert created.id == by_hand.id_ and created.outs["bucketId"] == by_hand.id_
     stored = b2.api().list_buckets(bucket_id=by_hand.id_)[0]
     assert stored.type_ == "allPrivate"
-    assert rules.lifecycle_policy_of(stored.lifecycle_rules) == LifecyclePolicy()
+    assert reading.lifecycle_policy_of(stored.lifecycle_rules) == LifecyclePolicy()
     assert stored.default_server_side_encryption.as_dict() == rules.SSE_B2
     assert [b.id_ for b in b2.api().list_buckets()] == [by_hand.id_]
     assert hosted(B2BucketProvider()).create(declared).id == by_hand.id_, "adopting again is harmless"

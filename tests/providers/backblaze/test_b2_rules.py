@@ -8,6 +8,7 @@ from infra.guide import permissions
 from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import LifecyclePolicy
 from infra.providers.backblaze import rules
+from tests.support import b2_rules_reading as reading
 
 ORIGIN = "https://app.example.com"
 
@@ -31,7 +32,7 @@ def test_each_app_folder_gets_old_version_and_upload_clean_up_without_hiding_liv
         {"fileNamePrefix": "exports/", "daysFromStartingToCancelingUnfinishedLargeFiles": 7, "daysFromHidingToDeleting": 30},
     ]
     assert rules.overlapping_prefixes(r["fileNamePrefix"] for r in rendered) == []
-    assert rules.app_prefixes_of(rendered) == ("exports/", "uploads/")
+    assert reading.app_prefixes_of(rendered) == ("exports/", "uploads/")
 
 
 def test_settings_flow_into_the_rules_and_read_back_to_the_same_policy() -> None:
@@ -40,16 +41,16 @@ def test_settings_flow_into_the_rules_and_read_back_to_the_same_policy() -> None
     assert rendered[0]["fileNamePrefix"] == "trash/" and rendered[0]["daysFromUploadingToHiding"] == 14
     assert rendered[1]["daysFromHidingToDeleting"] == 3
     assert {r["daysFromStartingToCancelingUnfinishedLargeFiles"] for r in rendered} == {2}
-    assert rules.lifecycle_policy_of(rendered) == policy
+    assert reading.lifecycle_policy_of(rendered) == policy
 
 
 def test_without_app_folders_or_old_versions_no_rule_deletes_hidden_versions_outside_the_soft_delete_folder() -> None:
     """What the rules do is what the inverse reads: no old-version clean-up (the documented gap)."""
-    assert rules.lifecycle_policy_of(rules.lifecycle_rules(LifecyclePolicy())) == LifecyclePolicy(noncurrent_version_days=None)
+    assert reading.lifecycle_policy_of(rules.lifecycle_rules(LifecyclePolicy())) == LifecyclePolicy(noncurrent_version_days=None)
     policy = LifecyclePolicy(noncurrent_version_days=None)
     rendered = rules.lifecycle_rules(policy, ("uploads/",))
     assert rendered[1] == {"fileNamePrefix": "uploads/", "daysFromStartingToCancelingUnfinishedLargeFiles": 7}
-    assert rules.lifecycle_policy_of(rendered) == policy
+    assert reading.lifecycle_policy_of(rendered) == policy
 
 
 def test_overlapping_prefixes_are_found_in_any_order() -> None:
@@ -97,7 +98,7 @@ def test_engine_floats_and_b2_nulls_are_not_differences() -> None:
          "overlapping-whole-bucket-rule", "folder-cancels-later", "folders-keep-versions-differently"],
 )
 def test_rules_that_do_not_mean_the_guide_are_not_read_as_a_policy(broken: list) -> None:
-    assert rules.lifecycle_policy_of(broken) is None
+    assert reading.lifecycle_policy_of(broken) is None
 
 
 def test_cors_rule_uses_s3_operations_for_the_guides_methods() -> None:
@@ -112,15 +113,15 @@ def test_cors_rule_uses_s3_operations_for_the_guides_methods() -> None:
             "maxAgeSeconds": 3600,
         }
     ]
-    assert rules.cors_rule_of(rendered) == CorsRule((ORIGIN,))
+    assert reading.cors_rule_of(rendered) == CorsRule((ORIGIN,))
 
 
 def test_cors_settings_round_trip_and_native_operations_are_not_the_guides_rule() -> None:
     rule = CorsRule((ORIGIN, "http://localhost:3000"), ("GET", "PUT"), ("content-type",), ("ETag",), 600)
-    assert rules.cors_rule_of(rules.cors_rules(rule)) == rule
+    assert reading.cors_rule_of(rules.cors_rules(rule)) == rule
     native = [{**rules.cors_rules(rule)[0], "allowedOperations": ["b2_download_file_by_name"]}]
-    assert rules.cors_rule_of(native) is None
-    assert rules.cors_rule_of(rules.cors_rules(rule) * 2) is None
+    assert reading.cors_rule_of(native) is None
+    assert reading.cors_rule_of(rules.cors_rules(rule) * 2) is None
 
 
 def test_every_guide_action_has_a_capability_and_the_key_gets_the_guides_b2_list() -> None:
@@ -131,8 +132,8 @@ def test_every_guide_action_has_a_capability_and_the_key_gets_the_guides_b2_list
 
 
 def test_capability_problem_names_missing_and_extra_capabilities() -> None:
-    assert rules.capability_problem(reversed(rules.APP_CAPABILITIES)) is None
-    problem = rules.capability_problem([*rules.APP_CAPABILITIES[1:], "writeKeys"])
+    assert reading.capability_problem(reversed(rules.APP_CAPABILITIES)) is None
+    problem = reading.capability_problem([*rules.APP_CAPABILITIES[1:], "writeKeys"])
     assert problem is not None and rules.APP_CAPABILITIES[0] in problem and "writeKeys" in problem
 
 
