@@ -21,13 +21,10 @@ from pulumi.runtime import rpc
 
 from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import LifecyclePolicy
-from infra.providers.backblaze import dynamic, rules
-from infra.providers.backblaze.dynamic import (
-    KEY_ENV,
-    KEY_ID_ENV,
-    B2BucketArgs,
-    B2BucketProvider,
-)
+from infra.providers.backblaze import b2_api, rules
+from infra.providers.backblaze.b2_api import KEY_ENV, KEY_ID_ENV
+from infra.providers.backblaze.bucket_provider import B2BucketProvider
+from infra.providers.backblaze.resources import B2BucketArgs
 from tests.support.b2_strict import StrictRawSimulator
 
 REGION = "us-west-004"
@@ -73,7 +70,7 @@ def simulated_b2(monkeypatch: pytest.MonkeyPatch) -> FakeB2:
     monkeypatch.setenv(KEY_ID_ENV, key_id)
     monkeypatch.setenv(KEY_ENV, key)
     monkeypatch.setattr(
-        dynamic, "API_FACTORY", lambda: B2Api(InMemoryAccountInfo(), api_config=B2HttpApiConfig(_raw_api_class=lambda _http: sim))
+        b2_api, "API_FACTORY", lambda: B2Api(InMemoryAccountInfo(), api_config=B2HttpApiConfig(_raw_api_class=lambda _http: sim))
     )
     return FakeB2(sim, key_id, key)
 

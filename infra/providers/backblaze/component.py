@@ -3,7 +3,7 @@
 Declares: a private B2 bucket (protected when settings say so) with the guide's lifecycle
 and CORS rules in B2's format, default encryption SSE-B2 and, when `b2ObjectLock` is on,
 Object Lock; and one application key restricted to that bucket with exactly the app's
-capabilities. Both are Pulumi dynamic resources backed by b2sdk (see `dynamic.py`): no
+capabilities. Both are Pulumi dynamic resources backed by b2sdk (see `resources.py`): no
 Pulumi B2 package exists here, and B2's S3 API cannot create bucket-scoped keys.
 
 With `b2ReplicaBucketName`: a second private bucket (same encryption and lifecycle, no
@@ -20,8 +20,8 @@ from __future__ import annotations
 import pulumi
 
 from infra.outputs import StorageAccess
-from infra.providers.backblaze.dynamic import B2ApplicationKey, B2Bucket, B2BucketArgs
 from infra.providers.backblaze.replication import B2Replication
+from infra.providers.backblaze.resources import B2ApplicationKey, B2Bucket, B2BucketArgs
 from infra.providers.backblaze.rules import (
     APP_CAPABILITIES,
     REPLICATION_DESTINATION_CAPABILITIES,

@@ -17,7 +17,7 @@ cluster: `us-west-000`, `-001`, `-002` and `-004` (US West), `eu-central-003` (E
 Updating: when Backblaze opens a region or cluster, add the region part of its endpoint here
 (from the bucket's "Endpoint" in the B2 web console, or `s3ApiUrl` of `b2_authorize_account`);
 until then a stack naming it is refused, with this file named in the error. The deploy-time
-check that `region` is the account's own (backblaze/dynamic.py) stays as it is.
+check that `region` is the account's own (backblaze/bucket_provider.py) stays as it is.
 """
 
 from __future__ import annotations

@@ -29,10 +29,11 @@ from b2sdk.v2 import B2Api, ReplicationConfiguration, ReplicationRule
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, Resource, ResourceProvider, UpdateResult
 
 from infra.providers.backblaze import rules
-from infra.providers.backblaze.dynamic import B2ProviderError, _authorized_api, _b2_call, _find_bucket, _plain, is_unknown
+from infra.providers.backblaze.b2_api import B2ProviderError, authorized_api, b2_call, find_bucket
+from infra.providers.backblaze.host_protocol import is_unknown, plain
 
 REPLICATION_PROVIDER_CAPABILITIES = ("readBucketReplications", "writeBucketReplications")
-"""What the deployer's key needs on top of dynamic.PROVIDER_KEY_CAPABILITIES with a replica."""
+"""What the deployer's key needs on top of b2_api.PROVIDER_KEY_CAPABILITIES with a replica."""
 
 FIELDS = ("sourceBucketId", "destinationBucketId", "sourceKeyId", "destinationKeyId", "ruleName")
 
@@ -43,7 +44,7 @@ def _current(bucket: Any) -> ReplicationConfiguration:
 
 
 def _bucket(api: B2Api, bucket_id: str, role: str) -> Any:
-    found = _find_bucket(api, bucket_id)
+    found = find_bucket(api, bucket_id)
     if found is None:
         raise B2ProviderError(f"The {role} bucket {bucket_id} does not exist in this B2 account (same account only)")
     return found
@@ -64,7 +65,7 @@ def _attach(api: B2Api, props: dict[str, Any]) -> None:
     # B2: the destination must accept the source key before the source may name it.
     into = _current(destination)
     mapping = {**into.source_to_destination_key_mapping, props["sourceKeyId"]: props["destinationKeyId"]}
-    with _b2_call(f"accept replication into bucket {destination.name!r}"):
+    with b2_call(f"accept replication into bucket {destination.name!r}"):
         destination.update(
             replication=ReplicationConfiguration(
                 rules=list(into.rules), source_key_id=into.source_key_id, source_to_destination_key_mapping=mapping
@@ -77,7 +78,7 @@ def _attach(api: B2Api, props: dict[str, Any]) -> None:
         include_existing_files=True,
     )
     kept = [r for r in had.rules if r.name != props["ruleName"]]
-    with _b2_call(f"set the replication rule on bucket {source.name!r}"):
+    with b2_call(f"set the replication rule on bucket {source.name!r}"):
         source.update(
             replication=ReplicationConfiguration(
                 rules=[*kept, rule],
@@ -89,11 +90,11 @@ def _attach(api: B2Api, props: dict[str, Any]) -> None:
 
 def _detach(api: B2Api, props: dict[str, Any]) -> None:
     """Remove this stack's rule and mapping only; buckets already gone are skipped."""
-    source = _find_bucket(api, props["sourceBucketId"])
+    source = find_bucket(api, props["sourceBucketId"])
     if source is not None:
         had = _current(source)
         kept = [r for r in had.rules if r.name != props["ruleName"]]
-        with _b2_call(f"remove the replication rule from bucket {source.name!r}"):
+        with b2_call(f"remove the replication rule from bucket {source.name!r}"):
             source.update(
                 replication=ReplicationConfiguration(
                     rules=kept,
@@ -101,11 +102,11 @@ def _detach(api: B2Api, props: dict[str, Any]) -> None:
                     source_to_destination_key_mapping=dict(had.source_to_destination_key_mapping),
                 )
             )
-    destination = _find_bucket(api, props["destinationBucketId"])
+    destination = find_bucket(api, props["destinationBucketId"])
     if destination is not None:
         into = _current(destination)
         mapping = {k: v for k, v in into.source_to_destination_key_mapping.items() if k != props["sourceKeyId"]}
-        with _b2_call(f"stop accepting replication into bucket {destination.name!r}"):
+        with b2_call(f"stop accepting replication into bucket {destination.name!r}"):
             destination.update(
                 replication=ReplicationConfiguration(
                     rules=list(into.rules), source_key_id=into.source_key_id, source_to_destination_key_mapping=mapping
@@ -114,7 +115,7 @@ def _detach(api: B2Api, props: dict[str, Any]) -> None:
 
 
 class B2ReplicationProvider(ResourceProvider):
-    """CRUD for one replication rule plus its key mapping. Holds no state (see dynamic.py)."""
+    """CRUD for one replication rule plus its key mapping. Holds no state (see host_protocol.py)."""
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = [CheckFailure(field, "is required") for field in FIELDS if field in news and not news.get(field)]
@@ -128,17 +129,17 @@ class B2ReplicationProvider(ResourceProvider):
         return DiffResult(changes=bool(changed), replaces=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        _attach(_authorized_api(), props)
-        return CreateResult(f"{props['sourceBucketId']}/{props['ruleName']}", _plain(props))
+        _attach(authorized_api(), props)
+        return CreateResult(f"{props['sourceBucketId']}/{props['ruleName']}", plain(props))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        api = _authorized_api()
+        api = authorized_api()
         _detach(api, olds)
         _attach(api, news)
-        return UpdateResult(_plain(news))
+        return UpdateResult(plain(news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        _detach(_authorized_api(), props)
+        _detach(authorized_api(), props)
 
 
 class B2Replication(Resource, module="backblaze", name="Replication"):

@@ -181,7 +181,7 @@ class BackblazeSpec(ProviderSpec):
         return None
 
     def adoption_warning(self, bucket: str, region: str, options: BackblazeOptions) -> str:
-        """B2 adopts inside its dynamic provider's `create` (see backblaze/dynamic.py), not by import."""
+        """B2 adopts inside its dynamic provider's `create` (see backblaze/bucket_provider.py), not by import."""
         return (
             f"adoptExistingBucket is on: `pulumi up` takes over the existing B2 bucket {options.bucket_id} "
             f"({BUCKET_ID.name}) instead of creating one, once it has checked that the bucket is in the deploying "

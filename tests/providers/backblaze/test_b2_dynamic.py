@@ -19,14 +19,10 @@ from pulumi.runtime import rpc
 
 from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import LifecyclePolicy
-from infra.providers.backblaze import dynamic, rules
-from infra.providers.backblaze.dynamic import (
-    KEY_ENV,
-    KEY_ID_ENV,
-    B2ApplicationKeyProvider,
-    B2BucketProvider,
-    B2ProviderError,
-)
+from infra.providers.backblaze import b2_api, rules
+from infra.providers.backblaze.b2_api import KEY_ENV, KEY_ID_ENV, B2ProviderError
+from infra.providers.backblaze.bucket_provider import B2BucketProvider
+from infra.providers.backblaze.key_provider import B2ApplicationKeyProvider
 from tests.support import b2_rules_reading as reading
 from tests.support.b2_fake import (
     APP_PREFIXES,
@@ -169,7 +165,7 @@ def test_missing_credentials_name_the_variable_and_call_nothing(
     b2: FakeB2, monkeypatch: pytest.MonkeyPatch, unset: str
 ) -> None:
     monkeypatch.delenv(unset)
-    monkeypatch.setattr(dynamic, "API_FACTORY", lambda: pytest.fail("no B2 client may be built without credentials"))
+    monkeypatch.setattr(b2_api, "API_FACTORY", lambda: pytest.fail("no B2 client may be built without credentials"))
     with pytest.raises(B2ProviderError, match=unset):
         create_bucket()
 

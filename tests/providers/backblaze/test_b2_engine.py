@@ -8,7 +8,9 @@ each); the inputs are the ones the real program registers for the `b2-staging` s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +20,20 @@ from b2sdk.v2 import exception as b2_exception
 from google.protobuf import json_format
 
 from infra.offline.harness import Plan, run_plan
+from infra.offline.stack_files import PROJECT_ROOT
 from infra.providers.backblaze import rules
 from tests.support.b2_fake import FakeB2
-from tests.support.engine_host import HOST_FILE, UNKNOWN, Deployment, Engine, HostError, is_secret, reveal, serve_host
+from tests.support.engine_host import (
+    HOST_FILE,
+    UNKNOWN,
+    Deployment,
+    Engine,
+    HostError,
+    is_secret,
+    name_and_type,
+    reveal,
+    serve_host,
+)
 
 STACK = "b2-staging"
 BUCKET_NAME = "raptscallions-staging-b2"
@@ -30,6 +43,9 @@ KEY = "pulumi-python:dynamic/backblaze:ApplicationKey"
 REPLICATION = "pulumi-python:dynamic/backblaze:Replication"
 UNPROTECTED = {"protect": False}
 """So `destroy` reaches the provider's Delete (the engine refuses to delete a protected resource)."""
+OLD_PROVIDERS = json.loads((PROJECT_ROOT / "tests/support/b2_provider_blobs_9741a31.json").read_text())
+"""The `__provider` each dynamic resource's state holds when commit 9741a31 (before
+backblaze/dynamic.py was split into modules) deployed it; recorded as its `how` says."""
 
 
 @pytest.fixture
@@ -226,6 +242,52 @@ def test_a_created_stack_with_a_replica_through_every_engine_step(b2: FakeB2, en
     assert rule.destination_bucket_id == stack.state[replica].id != old_replica.id
 
     # destroy: everything this stack made is gone, the provider's own key is left alone
+    stack.destroy()
+    assert api.list_buckets() == []
+    assert account_keys(b2) == master_keys
+
+
+def with_old_providers(declared: Plan) -> Plan:
+    """`declared`, each dynamic resource carrying the serialized provider the old code wrote."""
+
+    def old(resource: Any) -> Any:
+        if resource.type not in OLD_PROVIDERS["providers"]:
+            return resource
+        blob = OLD_PROVIDERS["providers"][resource.type]
+        was = resource.wire_inputs["__provider"]
+        wire = {**resource.wire_inputs, "__provider": {**was, "value": blob} if is_secret(was) else blob}
+        return replace(resource, wire_inputs=wire)
+
+    return replace(declared, resources=tuple(old(r) for r in declared.resources))
+
+
+def test_a_stack_deployed_before_the_split_refreshes_upgrades_and_destroys_through_the_host(
+    b2: FakeB2, engine: Engine
+) -> None:
+    """The host loads a state's provider from the blob in the state (Read, Delete; the news'
+    blob for Check, Diff, Update): the old code's blobs must load, and run, in this code."""
+    api = b2.api()
+    master_keys = account_keys(b2)
+    current = plan(b2ReplicaBucketName=REPLICA_NAME, **UNPROTECTED)
+    assert {r.type for r in current.resources if r.custom} == set(OLD_PROVIDERS["providers"])
+    stack = Deployment(engine)
+
+    # up by the old code: its state holds its blobs, inputs and outputs alike
+    assert set(stack.up(with_old_providers(current)).values()) == {"create"}
+    for state in stack.state.values():
+        old_blob = OLD_PROVIDERS["providers"][name_and_type(state.urn)[1]]
+        assert reveal(state.inputs["__provider"]) == reveal(state.outputs["__provider"]) == old_blob
+    source = stored(b2, stack.state[urn(current, "storage-bucket")].id)
+    [rule] = source.replication.rules
+    assert rule.destination_bucket_id == stack.state[urn(current, "storage-replica")].id
+
+    # refresh: each Read loads the old blob from the state and finds nothing changed
+    assert set(stack.refresh().values()) == {"same"}
+
+    # the new program on the old state: nothing to change, nothing replaced
+    assert set(stack.up(current).values()) == {"same"}
+
+    # destroy: each Delete loads the old blob from the state's outputs; everything made is gone
     stack.destroy()
     assert api.list_buckets() == []
     assert account_keys(b2) == master_keys

@@ -18,7 +18,7 @@ from infra.offline.fakes import B2_APPLICATION_KEY, B2_BUCKET, B2_REPLICATION
 from infra.offline.harness import Plan, run_plan
 from infra.offline.policy_check import analyze_plan
 from infra.providers.backblaze import rules
-from infra.providers.backblaze.dynamic import B2ApplicationKeyProvider
+from infra.providers.backblaze.key_provider import B2ApplicationKeyProvider
 from infra.providers.backblaze.replication import B2ReplicationProvider
 from infra.settings.problems import SettingsError
 from infra.stack.load import load_settings

@@ -194,7 +194,8 @@ def test_b2_staging_declares_b2_buckets_checked_above() -> None:
 
 def test_the_providers_report_b2s_refusal_with_its_message(b2: FakeB2) -> None:
     """Through the dynamic bucket provider, B2's refusal reaches the user as one clear error."""
-    from infra.providers.backblaze.dynamic import B2BucketProvider, B2ProviderError
+    from infra.providers.backblaze.b2_api import B2ProviderError
+    from infra.providers.backblaze.bucket_provider import B2BucketProvider
     from tests.support.b2_fake import bucket_props, hosted
 
     props = bucket_props()
