@@ -159,6 +159,8 @@ def judge_b2_adoption(plan: Plan, s: dict[str, Any]) -> None:
 
 
 ROTATION = "rotation/step{}/Pulumi.prod.yaml"
+OLD_KEY, NEW_KEY = "storage-app-key", "storage-app-key-2027-05"
+"""The credential of generation `default` (a stack that never rotated) and of `2027-05`."""
 
 
 def credential_keys(plan: Plan) -> dict[str, DeclaredResource]:
@@ -169,20 +171,21 @@ def judge_rotation(step: int) -> Callable[[Plan, dict[str, Any]], None]:
     """Step 1 adds the new generation's key only, step 2 switches the outputs to it and changes
     no resource, step 3 removes the old key only (the README's runbook, on the AWS example)."""
 
-    def judge(plan: Plan, s: dict[str, Any]) -> None:
+    def judge(plan: Plan, _settings: dict[str, Any]) -> None:
         never_rotated = example_plan(ROTATION.format(1), credentials=None, activeCredential=None)
         previous = never_rotated if step == 1 else example_plan(ROTATION.format(step - 1))
         urns, before = {r.urn for r in plan.resources}, {r.urn for r in previous.resources}
         keys = credential_keys(plan)
         added, removed = urns - before, before - urns
         if step == 1:
-            assert [u.rsplit("::", 1)[1] for u in added] == ["storage-app-key-2027-05"] and not removed
+            assert [u.rsplit("::", 1)[1] for u in added] == [NEW_KEY] and not removed
         elif step == 2:
             assert not added and not removed
         else:
-            assert not added and [u.rsplit("::", 1)[1] for u in removed] == ["storage-app-key"]
-        active = keys["storage-app-key" if s["activeCredential"] == "default" else f"storage-app-key-{s['activeCredential']}"]
-        assert plan.outputs[contract.ACCESS_KEY_ID] == fake_id(active)
+            assert not added and [u.rsplit("::", 1)[1] for u in removed] == [OLD_KEY]
+        exported = plan.outputs[contract.ACCESS_KEY_ID]
+        assert exported == fake_id(keys[OLD_KEY if step == 1 else NEW_KEY]), "step 2 switches the app to the new key"
+        assert (exported == previous.outputs[contract.ACCESS_KEY_ID]) == (step != 2), "only step 2 changes the outputs"
 
     return judge
 
