@@ -15,6 +15,7 @@ from infra.offline.policy_check import analyze_plan
 from infra.providers.aws.spec import ACCESS_LOG_PREFIX, access_log_bucket_name
 from infra.settings.parse import load_settings
 from infra.settings.problems import SettingsError
+from tests.examples_support import example_plan
 from tests.policy_support import only, violations
 from tests.test_policy_protocol import analyzer, over_grpc  # noqa: F401  (the pack's gRPC server fixture)
 
@@ -52,10 +53,11 @@ def test_log_bucket_is_protected_private_and_never_force_destroyed(prod_plan: Pl
 
 def test_log_bucket_is_sse_s3_even_with_a_kms_key() -> None:
     """S3 log delivery cannot write into a bucket whose default encryption is SSE-KMS."""
-    arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    plan = run_plan("prod", config_overrides={"awsKmsKeyArn": arn})
+    plan = example_plan("aws-kms/Pulumi.prod.yaml")
     sse = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
-    assert of_log_bucket(plan, sse).inputs["rules"] == [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
+    rules = {r.name: r.inputs["rules"] for r in plan.of_type(sse)}
+    assert rules["storage-encryption"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "aws:kms"
+    assert rules["storage-access-logs-encryption"] == [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
 
 
 def test_log_bucket_policy_is_tls_only_and_lets_only_this_buckets_log_delivery_write(prod_plan: Plan) -> None:

@@ -12,6 +12,7 @@ from infra.guide.lifecycle import LifecyclePolicy, s3_lifecycle_configuration
 from infra.guide.permissions import app_policy_document
 from infra.offline.harness import Plan, run_plan
 from tests.conftest import pulumi_rules_as_s3_api
+from tests.examples_support import example_plan, example_settings
 
 BUCKET = "raptscallions-prod"
 S3 = "aws:s3/"
@@ -97,8 +98,8 @@ def test_default_encryption_is_sse_s3(prod_plan: Plan) -> None:
 
 
 def test_kms_key_switches_to_sse_kms_with_bucket_key() -> None:
-    arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    plan = run_plan("prod", config_overrides={"awsKmsKeyArn": arn})
+    example = "aws-kms/Pulumi.prod.yaml"
+    plan, arn = example_plan(example), example_settings(example)["awsKmsKeyArn"]
     rules = by_type(plan, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[
         "rules"
     ]
