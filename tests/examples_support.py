@@ -41,3 +41,14 @@ def example_settings(relative: str) -> dict[str, Any]:
     config = load_yaml(EXAMPLES / relative).get("config") or {}
     prefix = f"{PROJECT}:"
     return {key[len(prefix) :]: value for key, value in config.items() if key.startswith(prefix)}
+
+
+ROTATION_STEP = "rotation/step{}/Pulumi.prod.yaml"
+ROTATION_SETTINGS = ("credentials", "activeCredential")
+
+
+def rotation_step(step: int) -> dict[str, Any]:
+    """The two settings rotation step `step` (1-3) sets, from examples/rotation: applied as
+    overrides, they rotate any stack that never rotated (generation `default`) to `2027-05`."""
+    settings = example_settings(ROTATION_STEP.format(step))
+    return {key: settings[key] for key in ROTATION_SETTINGS}

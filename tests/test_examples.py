@@ -22,7 +22,7 @@ from infra.guide.permissions import KMS_ACTIONS, KMS_SID
 from infra.offline import fakes
 from infra.offline.harness import DeclaredResource, Plan
 from infra.offline.stack_files import PROJECT_ROOT
-from tests.examples_support import example_folders, example_plan, example_settings, example_stack_files
+from tests.examples_support import ROTATION_STEP, example_folders, example_plan, example_settings, example_stack_files
 from tests.policy_support import mandatory
 
 AWS_BUCKET = "aws:s3/bucket:Bucket"
@@ -158,7 +158,6 @@ def judge_b2_adoption(plan: Plan, s: dict[str, Any]) -> None:
     assert [r for r in plan.resources if "adoptBucketId" in r.inputs] == [bucket]
 
 
-ROTATION = "rotation/step{}/Pulumi.prod.yaml"
 OLD_KEY, NEW_KEY = "storage-app-key", "storage-app-key-2027-05"
 """The credential of generation `default` (a stack that never rotated) and of `2027-05`."""
 
@@ -172,8 +171,8 @@ def judge_rotation(step: int) -> Callable[[Plan, dict[str, Any]], None]:
     no resource, step 3 removes the old key only (the README's runbook, on the AWS example)."""
 
     def judge(plan: Plan, _settings: dict[str, Any]) -> None:
-        never_rotated = example_plan(ROTATION.format(1), credentials=None, activeCredential=None)
-        previous = never_rotated if step == 1 else example_plan(ROTATION.format(step - 1))
+        never_rotated = example_plan(ROTATION_STEP.format(1), credentials=None, activeCredential=None)
+        previous = never_rotated if step == 1 else example_plan(ROTATION_STEP.format(step - 1))
         urns, before = {r.urn for r in plan.resources}, {r.urn for r in previous.resources}
         keys = credential_keys(plan)
         added, removed = urns - before, before - urns
@@ -203,7 +202,7 @@ JUDGES: dict[str, Callable[[Plan, dict[str, Any]], None]] = {
     "adoption/Pulumi.spaces-prod.yaml": adopts(lambda s: f"{s['region']},{s['bucketName']}"),
     "adoption/Pulumi.r2-prod.yaml": adopts(lambda s: f"{s['cloudflareAccountId']}/{s['bucketName']}/{s['r2Jurisdiction']}"),
     "adoption/Pulumi.b2-prod.yaml": judge_b2_adoption,
-    **{ROTATION.format(step): judge_rotation(step) for step in (1, 2, 3)},
+    **{ROTATION_STEP.format(step): judge_rotation(step) for step in (1, 2, 3)},
 }
 """Stack file (relative to examples/) -> the check of the resources that make its use case."""
 
