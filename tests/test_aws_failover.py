@@ -16,7 +16,7 @@ from infra.guide import contract
 from infra.guide.permissions import app_policy_document
 from infra.offline.harness import DeclaredResource, Plan, run_stack_file
 from infra.offline.policy_check import analyze_plan
-from tests.examples_support import EXAMPLES, example_plan, example_settings
+from tests.examples_support import EXAMPLES, example_plan, example_settings, rotation_step
 from tests.policy_support import only, violations
 from tests.test_aws_access_logs import preview_shaped
 from tests.test_policy_protocol import analyzer, over_grpc  # noqa: F401  (the pack's gRPC server fixture)
@@ -122,10 +122,7 @@ def test_failover_user_holds_the_guides_permissions_on_the_replica_only(plan: Pl
 def test_failover_keys_follow_the_credential_generations() -> None:
     rotated = run_stack_file(
         EXAMPLES / EXAMPLE,
-        config_overrides={
-            "credentials": [{"name": "default"}, {"name": "2027-05"}],
-            "activeCredential": "2027-05",
-        },
+        config_overrides=rotation_step(2),  # generations default and 2027-05, the app switched to 2027-05
     )
     assert rotated.error is None
     keys = sorted(r.name for r in rotated.of_type("aws:iam/accessKey:AccessKey") if "failover" in r.name)

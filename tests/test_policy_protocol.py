@@ -13,6 +13,7 @@ from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from infra.offline.harness import Plan, run_plan
+from tests.examples_support import example_plan
 from infra.offline.policy_check import (
     POLICIES_DIR,
     analyze_plan,
@@ -147,8 +148,7 @@ def test_kms_statement_is_accepted_and_a_wider_one_refused_over_the_wire(analyze
 
     from tests.policy_support import edit
 
-    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    plan = run_plan("prod", config_overrides={"awsKmsKeyArn": key})
+    plan = example_plan("aws-kms/Pulumi.prod.yaml")
     assert over_grpc(analyzer, plan) == []
 
     def widen(inputs: dict) -> None:
