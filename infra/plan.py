@@ -25,7 +25,7 @@ from infra.offline.plugin_config import credential_notes
 from infra.offline.policy_check import Verdict, analyze_plan, load_pack
 from infra.offline.policy_config import PolicyConfigError, load_policy_config
 from infra.offline.records import MASK
-from infra.offline.stack_files import PROJECT_ROOT, StackFileError, policy_config_file, stack_names
+from infra.offline.stack_files import PROJECT_ROOT, StackFileError, policy_config_file, stack_names, stack_of
 from infra.offline.transitions import Judgement, acknowledgements_for, judge
 from infra.project_files import policy_config_name
 
@@ -125,7 +125,15 @@ def render_text(plan: Plan) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.plan", description=__doc__.splitlines()[0])
-    parser.add_argument("--stack", required=True, help="stack name: the X of Pulumi.X.yaml")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--stack", help="stack name: the X of Pulumi.X.yaml")
+    which.add_argument(
+        "--stack-file",
+        type=Path,
+        metavar="FILE",
+        help="a stack file kept elsewhere (e.g. examples/aws-kms/Pulumi.prod.yaml), rendered as if it were "
+        "beside Pulumi.yaml: its stack is the X of its name, its policy config the Pulumi.X.policy.json beside it",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a tree")
     parser.add_argument(
         "--policy-pack-config",
@@ -156,13 +164,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    stack_file = args.project_dir / f"Pulumi.{args.stack}.yaml"
+    if args.stack_file is not None:
+        if args.against is not None:
+            print("error: --against compares a stack file of the project (--stack), not --stack-file", file=sys.stderr)
+            return 2
+        try:
+            args.stack = stack_of(args.stack_file)
+        except StackFileError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        if not args.stack_file.is_file():
+            print(f"error: no stack file {args.stack_file}", file=sys.stderr)
+            return 2
+    stack_file = args.stack_file or args.project_dir / f"Pulumi.{args.stack}.yaml"
     if not (stack_file.exists() or stack_file.is_symlink()):  # a broken link is reported by the reader
         known = ", ".join(stack_names(args.project_dir)) or "none"
         print(f"error: no stack file Pulumi.{args.stack}.yaml (stacks: {known})", file=sys.stderr)
         return 2
-    # The stack's committed policy config (Pulumi.<stack>.policy.json), unless one is given.
-    config_path = args.policy_pack_config or policy_config_file(args.stack, args.project_dir)
+    # The stack's committed policy config (Pulumi.<stack>.policy.json beside its stack file), unless one is given.
+    config_path = args.policy_pack_config or policy_config_file(args.stack, stack_file.parent)
     policy_config = None
     if config_path is not None:
         try:
@@ -173,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         for warning in policy_config.warnings:
             print(f"warning: policy pack config {config_path}: {warning}", file=sys.stderr)
     try:
-        plan = run_plan(args.stack, args.project_dir)
+        plan = run_plan(args.stack, args.project_dir, stack_file=args.stack_file)
     except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

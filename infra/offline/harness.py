@@ -29,9 +29,9 @@ from infra import PROJECT
 from infra.offline import fakes
 from infra.offline.plugin_config import plugin_problems, refusal
 from infra.offline.records import ROOT_STACK_TYPE, DeclaredAlias, DeclaredInvoke, DeclaredResource, Diagnostic, Plan
-from infra.offline.stack_files import PROJECT_ROOT, stack_config
+from infra.offline.stack_files import PROJECT_ROOT, stack_config, stack_of
 
-__all__ = ["DeclaredInvoke", "DeclaredResource", "Diagnostic", "Plan", "run_plan"]
+__all__ = ["DeclaredInvoke", "DeclaredResource", "Diagnostic", "Plan", "run_plan", "run_stack_file"]
 
 SECRET_SIG = rpc._special_secret_sig  # the marker the engine uses for secret values
 
@@ -215,13 +215,19 @@ def in_declaration_order(
     return tuple(resource for _, resource in ordered)
 
 
-def run_plan(stack: str, project_dir: Path = PROJECT_ROOT, config_overrides: dict[str, Any] | None = None) -> Plan:
+def run_plan(
+    stack: str,
+    project_dir: Path = PROJECT_ROOT,
+    config_overrides: dict[str, Any] | None = None,
+    stack_file: Path | None = None,
+) -> Plan:
     """Run the program for `stack` offline.
 
     `config_overrides` (setting name -> value, None to remove) lets tests try settings
-    the shipped stack files do not have.
+    the shipped stack files do not have. `stack_file` reads the stack's settings from another
+    file than `project_dir/Pulumi.<stack>.yaml` (see `run_stack_file`).
     """
-    config, secret_keys = stack_config(stack, project_dir)
+    config, secret_keys = stack_config(stack, project_dir, stack_file)
     for name, value in (config_overrides or {}).items():
         full_key = name if ":" in name else f"{PROJECT}:{name}"
         if value is None:
@@ -232,6 +238,14 @@ def run_plan(stack: str, project_dir: Path = PROJECT_ROOT, config_overrides: dic
     if plan.error is None and (problems := plugin_problems(plan, config)):
         return replace(plan, error=refusal(stack, problems))
     return plan
+
+
+def run_stack_file(
+    stack_file: Path, project_dir: Path = PROJECT_ROOT, config_overrides: dict[str, Any] | None = None
+) -> Plan:
+    """Run the program offline for a stack file kept anywhere (e.g. `examples/*/Pulumi.prod.yaml`),
+    as if it were copied beside `project_dir`'s Pulumi.yaml: its stack is the one its name says."""
+    return run_plan(stack_of(stack_file), project_dir, config_overrides, stack_file=stack_file)
 
 
 def _json(value: Any) -> str:

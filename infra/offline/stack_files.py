@@ -25,7 +25,15 @@ class StackFileError(ValueError):
 
 def stack_names(project_dir: Path = PROJECT_ROOT) -> list[str]:
     """Every stack with a `Pulumi.<stack>.yaml` file, sorted."""
-    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
+    return sorted(stack_of(p) for p in project_dir.glob("Pulumi.*.yaml"))
+
+
+def stack_of(stack_file: Path) -> str:
+    """The stack a `Pulumi.<stack>.yaml` file configures, from its name (as the CLI finds it)."""
+    name = stack_file.name
+    if not (name.startswith("Pulumi.") and name.endswith(".yaml")) or name.count(".") < 2:
+        raise StackFileError(f"{name}: a stack file is named Pulumi.<stack>.yaml")
+    return name[len("Pulumi.") : -len(".yaml")]
 
 
 def policy_config_file(stack: str, project_dir: Path = PROJECT_ROOT) -> Path | None:
@@ -55,14 +63,18 @@ def project_declarations(project_dir: Path = PROJECT_ROOT) -> dict[str, Any]:
     return dict(config)
 
 
-def stack_config(stack: str, project_dir: Path = PROJECT_ROOT) -> tuple[dict[str, str], list[str]]:
+def stack_config(
+    stack: str, project_dir: Path = PROJECT_ROOT, stack_file: Path | None = None
+) -> tuple[dict[str, str], list[str]]:
     """The config the CLI would pass for `stack`: ("namespace:key" -> string, secret keys).
 
+    The stack file is `project_dir/Pulumi.<stack>.yaml` unless `stack_file` names another
+    (an example kept outside the project root, read as if it were copied beside Pulumi.yaml).
     Scalars are passed as written (Pulumi unmarshals each value into a Go string first), lists
     and maps as JSON. Encrypted (`secure:`) values cannot be decrypted offline; they are
     passed as a placeholder and listed as secret.
     """
-    path = project_dir / f"Pulumi.{stack}.yaml"
+    path = stack_file if stack_file is not None else project_dir / f"Pulumi.{stack}.yaml"
     try:
         root = pulumi_yaml.compose(path)
         entries = _config_entries(root, path)

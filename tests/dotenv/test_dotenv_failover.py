@@ -13,15 +13,17 @@ from dotenv import dotenv_values
 
 from infra.dotenv.cli import main
 from infra.guide import contract
-from infra.offline.harness import run_plan
+from tests.support.examples_support import example_plan, example_settings
 
+EXAMPLE = "aws-replica/Pulumi.prod.yaml"
+SETTINGS = example_settings(EXAMPLE)
 REPLICA_SECRET = "replica/secret+value=="
 
 
 @pytest.fixture(scope="module")
 def outputs() -> dict[str, Any]:
     """The replica stack's outputs, as `pulumi stack output --json --show-secrets` prints them."""
-    plan = run_plan("prod", config_overrides={"awsReplicaRegion": "us-west-2"})
+    plan = example_plan(EXAMPLE)
     assert plan.error is None
     return {**plan.outputs, "replicaSecretAccessKey": REPLICA_SECRET}
 
@@ -39,7 +41,7 @@ def test_failover_env_is_the_contract_on_the_replica(tmp_path: Path, capsys: pyt
     code, said, target = write(tmp_path, capsys, outputs, "--failover")
     assert code == 0, said
     env = dotenv_values(target)
-    assert env[contract.BUCKET] == "raptscallions-prod-replica" and env[contract.REGION] == "us-west-2"
+    assert env[contract.BUCKET] == f"{SETTINGS['bucketName']}-replica" and env[contract.REGION] == SETTINGS["awsReplicaRegion"]
     assert env[contract.ACCESS_KEY_ID] == "FAKEACCESSKEY-storage-failover-key"
     assert env[contract.SECRET_ACCESS_KEY] == REPLICA_SECRET
     assert contract.ENDPOINT not in env
@@ -54,7 +56,7 @@ def test_default_env_is_unchanged_by_the_replica_outputs(tmp_path: Path, capsys:
     code, said, target = write(tmp_path, capsys, outputs)
     assert code == 0, said
     env = dotenv_values(target)
-    assert (env[contract.BUCKET], env[contract.REGION]) == ("raptscallions-prod", "us-east-1")
+    assert (env[contract.BUCKET], env[contract.REGION]) == (SETTINGS["bucketName"], SETTINGS["region"])
     assert env[contract.ACCESS_KEY_ID] == "FAKEACCESSKEY-storage-app-key"
     assert REPLICA_SECRET not in target.read_text() and "replica" not in target.read_text()
 

@@ -33,16 +33,19 @@ from dotenv import dotenv_values
 
 from infra.dotenv.cli import main as dotenv_main
 from infra.guide import contract
-from infra.offline.harness import Plan, run_plan
+from infra.offline.harness import Plan, run_stack_file
 from scripts.try_validator import as_s3_api
 from tests.support.app_sdk import presign
 from tests.support.browser_judge import BrowserJudge, chromium_judge
+from tests.support.examples_support import EXAMPLES, example_settings
 from tests.support.rgw_server import Rgw
 from tests.support.s3_documents import s3_cors_from_aws_rules
 from tests.support.s3_servers import Credential, preflight, unique_bucket
 from tests.support.validate_run import assert_told_safely, validate_text_and_json
 
-REPLICA_REGION = "us-west-2"
+EXAMPLE = "aws-replica/Pulumi.prod.yaml"
+"""The replica use case (examples/aws-replica), under a bucket name of its own on RGW."""
+REPLICA_REGION = example_settings(EXAMPLE)["awsReplicaRegion"]
 CONTENT_TYPE = "image/png"
 """Not a CORS-safelisted content type: the browser's preflight asks for `content-type`."""
 FOREIGN_ORIGIN = "https://evil.example.com"
@@ -74,7 +77,7 @@ def declared(plan: Plan, name: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def stack(rgw: Rgw, tmp_path_factory: pytest.TempPathFactory) -> Failover:
     bucket = unique_bucket("failover")
-    plan = run_plan("prod", config_overrides={"bucketName": bucket, "awsReplicaRegion": REPLICA_REGION})
+    plan = run_stack_file(EXAMPLES / EXAMPLE, config_overrides={"bucketName": bucket})
     assert plan.error is None, plan.error
     outputs = dict(plan.outputs)
     replica = outputs[contract.FAILOVER_OUTPUTS[contract.BUCKET]]

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from infra.offline.stack_files import PROJECT_ROOT
+from tests.support.examples_support import EXAMPLES, example_settings
 from tests.support.plan_cli_support import PROD_AWS, copy_project, run_plan_cli
 
 
@@ -81,16 +82,15 @@ def test_shipped_prod_plan_passes_every_policy() -> None:
     assert "Policies (pack raptscallions-storage): all passed" in result.stdout
 
 
-def test_plan_of_a_kms_stack_shows_the_kms_statement_and_passes_the_pack(tmp_path: Path) -> None:
-    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    project = copy_project(
-        tmp_path,
-        {**PROD_AWS, "raptscallions-storage:awsKmsKeyArn": key},
-    )
-    result = run_plan_cli("--stack", "broken", "--project-dir", str(project), "--json")
+def test_plan_of_the_kms_example_shows_the_kms_statement_and_passes_the_pack() -> None:
+    """`--stack-file` renders a stack file kept outside the project root, here examples/aws-kms."""
+    example = "aws-kms/Pulumi.prod.yaml"
+    key = example_settings(example)["awsKmsKeyArn"]
+    result = run_plan_cli("--stack-file", str(EXAMPLES / example), "--json")
     assert result.returncode == 0, result.stdout + result.stderr
     plan = json.loads(result.stdout)
-    assert plan["policyVerdicts"] == []
+    assert plan["stack"] == "prod" and plan["policyVerdicts"] == []
+    assert plan["outputs"]["STORAGE_S3_BUCKET"] == example_settings(example)["bucketName"]
     [user_policy] = [r for r in plan["resources"] if r["type"] == "aws:iam/userPolicy:UserPolicy"]
     statements = json.loads(user_policy["inputs"]["policy"])["Statement"]
     assert statements[-1] == {
@@ -99,6 +99,19 @@ def test_plan_of_a_kms_stack_shows_the_kms_statement_and_passes_the_pack(tmp_pat
         "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
         "Resource": [key],
     }
+
+
+def test_stack_file_is_named_like_a_stack_file_and_not_compared_with_a_revision(tmp_path: Path) -> None:
+    misnamed = tmp_path / "prod.yaml"
+    misnamed.write_text((EXAMPLES / "aws/Pulumi.prod.yaml").read_text())
+    result = run_plan_cli("--stack-file", str(misnamed))
+    assert result.returncode == 2 and "a stack file is named Pulumi.<stack>.yaml" in result.stderr
+    missing = run_plan_cli("--stack-file", str(tmp_path / "Pulumi.prod.yaml"))
+    assert missing.returncode == 2 and "no stack file" in missing.stderr
+    against = run_plan_cli("--stack-file", str(EXAMPLES / "aws/Pulumi.prod.yaml"), "--against", "HEAD")
+    assert against.returncode == 2 and "--against" in against.stderr
+    both = run_plan_cli("--stack", "prod", "--stack-file", str(EXAMPLES / "aws/Pulumi.prod.yaml"))
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
 
 
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:

@@ -17,6 +17,7 @@ from infra.offline.policy_check import (
     configure_request,
 )
 from infra.offline.stack_files import PROJECT_ROOT
+from tests.support.examples_support import example_plan
 from tests.support.policy_support import over_grpc
 
 MANDATORY = analyzer_pb2.EnforcementLevel.Value("MANDATORY")
@@ -129,8 +130,7 @@ def test_kms_statement_is_accepted_and_a_wider_one_refused_over_the_wire(analyze
 
     from tests.support.policy_support import edit, over_grpc
 
-    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    plan = run_plan("prod", config_overrides={"awsKmsKeyArn": key})
+    plan = example_plan("aws-kms/Pulumi.prod.yaml")
     assert over_grpc(analyzer, plan) == []
 
     def widen(inputs: dict) -> None:

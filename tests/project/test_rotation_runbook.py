@@ -15,16 +15,13 @@ import pytest
 
 from infra.offline.harness import run_plan
 from infra.offline.stack_files import PROJECT_ROOT
+from tests.support.examples_support import rotation_step
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("### Rotating the app credential (no downtime)", 1)[1].split("\n### ", 1)[0]
 STACKS = {"aws": "prod", "digitalocean": "spaces-staging", "cloudflare": "staging", "backblaze": "b2-staging"}
-STEPS = {
-    "Step 1": {"credentials": [{"name": "default"}, {"name": "2027-05"}], "activeCredential": "default"},
-    "Step 2": {"credentials": [{"name": "default"}, {"name": "2027-05"}], "activeCredential": "2027-05"},
-    "Step 3": {"credentials": [{"name": "2027-05"}], "activeCredential": "2027-05"},
-}
-"""The runbook's three steps, from a stack that never rotated to generation 2027-05."""
+STEPS = {f"Step {step}": rotation_step(step) for step in (1, 2, 3)}
+"""The runbook's three steps, from a stack that never rotated to generation 2027-05 (examples/rotation)."""
 
 
 def table() -> dict[str, tuple[str, str, str]]:

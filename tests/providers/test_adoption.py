@@ -11,32 +11,35 @@ from infra.offline.harness import run_plan
 from infra.plan import plan_as_dict, render_text
 from infra.providers import registry
 from infra.providers.cloudflare.spec import CloudflareOptions
+from tests.support.examples_support import example_plan, example_settings
 from tests.support.plans import shipped_plan
 from tests.support.policy_support import app_part, mandatory
 from tests.support.settings_support import problems, settings_for
 
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 B2_BUCKET_ID = "4a48fe8875c6214145260818"
-BUCKETS = {
-    # stack: (bucket type, expected import id)
-    "prod": ("aws:s3/bucket:Bucket", "raptscallions-prod@us-east-1"),
-    "spaces-staging": ("digitalocean:index/spacesBucket:SpacesBucket", "nyc3,raptscallions-staging-spaces"),
-    "staging": ("cloudflare:index/r2Bucket:R2Bucket", f"{ACCOUNT}/raptscallions-staging/default"),
+ADOPTIONS = {
+    # example stack file: (bucket type, expected import id, as examples/adoption/README.md lists it)
+    "adoption/Pulumi.aws-prod.yaml": ("aws:s3/bucket:Bucket", "example-app-prod@eu-west-1"),
+    "adoption/Pulumi.spaces-prod.yaml": ("digitalocean:index/spacesBucket:SpacesBucket", "ams3,example-app-prod"),
+    "adoption/Pulumi.r2-prod.yaml": ("cloudflare:index/r2Bucket:R2Bucket", f"{ACCOUNT}/example-app-prod/eu"),
 }
+B2_ADOPTION = "adoption/Pulumi.b2-prod.yaml"
 B2_BUCKET = "pulumi-python:dynamic/backblaze:Bucket"
+SHIPPED_STACKS = ["prod", "spaces-staging", "staging", "b2-staging"]
 
 
-@pytest.mark.parametrize("stack", list(BUCKETS))
-def test_adopting_imports_only_the_bucket_with_the_providers_id(stack: str) -> None:
-    bucket_type, import_id = BUCKETS[stack]
-    plan = run_plan(stack, config_overrides={"adoptExistingBucket": True})
+@pytest.mark.parametrize("example", list(ADOPTIONS))
+def test_adopting_imports_only_the_bucket_with_the_providers_id(example: str) -> None:
+    bucket_type, import_id = ADOPTIONS[example]
+    plan = example_plan(example)
     assert plan.error is None, plan.error
     bucket = app_part(plan).one(bucket_type)
     assert bucket.import_id == import_id
     assert bucket.protect is True, "an adopted bucket is protected like a created one"
     assert [r.name for r in plan.resources if r.import_id] == [bucket.name]
     assert any(import_id in warning and "adoptExistingBucket" in warning for warning in plan.warnings)
-    created = sorted(r.type for r in shipped_plan(stack).resources)
+    created = sorted(r.type for r in example_plan(example, adoptExistingBucket=False).resources)
     assert sorted(r.type for r in plan.resources) == created, "the same resources, only the bucket imported"
     assert mandatory(plan) == []
     assert f"[protected] [import {import_id}]" in render_text(plan)
@@ -46,21 +49,22 @@ def test_adopting_imports_only_the_bucket_with_the_providers_id(stack: str) -> N
 def test_b2_adoption_names_the_bucket_id_as_an_input_and_imports_nothing() -> None:
     """The engine's import `Read` carries no inputs, so the Python dynamic-provider host cannot
     serve it (pulumi/pulumi#7534, #16175): B2 adoption must not use `import_` at all."""
-    plan = run_plan("b2-staging", config_overrides={"adoptExistingBucket": True, "b2BucketId": B2_BUCKET_ID})
+    plan = example_plan(B2_ADOPTION)
     assert plan.error is None, plan.error
+    assert example_settings(B2_ADOPTION)["b2BucketId"] == B2_BUCKET_ID
     assert [r.name for r in plan.resources if r.import_id] == []
     bucket = app_part(plan).one(B2_BUCKET)
     assert bucket.inputs["adoptBucketId"] == B2_BUCKET_ID
     assert bucket.protect is True, "an adopted bucket is protected like a created one"
     assert [r for r in plan.resources if "adoptBucketId" in r.inputs] == [bucket], "only the bucket adopts"
     assert any(B2_BUCKET_ID in w and "adoptExistingBucket" in w and "+ create" in w for w in plan.warnings)
-    created = shipped_plan("b2-staging")
+    created = example_plan(B2_ADOPTION, adoptExistingBucket=False, b2BucketId=None)
     assert sorted(r.urn for r in plan.resources) == sorted(r.urn for r in created.resources), "the same URNs"
     assert "adoptBucketId" not in created.one(B2_BUCKET).inputs, "a created bucket names no id to adopt"
     assert mandatory(plan) == []
 
 
-@pytest.mark.parametrize("stack", [*BUCKETS, "b2-staging"])
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_shipped_stacks_create_their_bucket(stack: str) -> None:
     assert all(r.import_id == "" for r in shipped_plan(stack).resources)
 

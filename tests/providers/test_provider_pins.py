@@ -17,8 +17,8 @@ import sys
 import dill
 import pytest
 
-from infra.offline.harness import run_plan
 from infra.offline.stack_files import PROJECT_ROOT
+from tests.support.examples_support import example_plan
 
 PINNED = {
     "pulumi-python:dynamic/backblaze:Bucket": ("infra.providers.backblaze.dynamic", "B2BucketProvider"),
@@ -42,8 +42,9 @@ class _Recorder(dill.Unpickler):
 
 
 def _registered_providers() -> dict[str, str]:
-    """Each dynamic resource type -> the serialized provider the real program registers."""
-    plan = run_plan("b2-staging", config_overrides={"b2ReplicaBucketName": "raptscallions-staging-b2-replica"})
+    """Each dynamic resource type -> the serialized provider the real program registers (the B2
+    replica example declares every dynamic type: bucket, key, replication)."""
+    plan = example_plan("b2-replica/Pulumi.prod.yaml")
     assert plan.error is None, plan.error
     found: dict[str, str] = {}
     for resource in plan.resources:

@@ -18,6 +18,7 @@ import pytest
 from infra.guide import contract
 from infra.offline.harness import Plan, run_plan
 from infra.providers.backblaze.rules import APP_CAPABILITIES
+from tests.support.examples_support import rotation_step
 from tests.support.plans import shipped_plan
 from tests.support.policy_support import mandatory
 
@@ -102,10 +103,11 @@ PROVIDERS = {
 STEPS: dict[str, tuple[dict[str, Any], list[str], str]] = {
     # step: (config overrides, generations declared, active generation)
     "today": ({}, ["default"], "default"),
-    "add": ({"credentials": [{"name": "default"}, {"name": NEW}], "activeCredential": "default"}, ["default", NEW], "default"),
-    "switch": ({"credentials": [{"name": "default"}, {"name": NEW}], "activeCredential": NEW}, ["default", NEW], NEW),
-    "remove": ({"credentials": [{"name": NEW}], "activeCredential": NEW}, [NEW], NEW),
+    "add": (rotation_step(1), ["default", NEW], "default"),
+    "switch": (rotation_step(2), ["default", NEW], NEW),
+    "remove": (rotation_step(3), [NEW], NEW),
 }
+"""The overrides are examples/rotation's three steps; the rest is what each must declare."""
 
 
 def resource_name(provider: Provider, generation: str) -> str:

@@ -15,6 +15,7 @@ from infra.offline.policy_check import analyze_plan
 from infra.providers.aws.spec import ACCESS_LOG_PREFIX, access_log_bucket_name
 from infra.settings.problems import SettingsError
 from infra.stack.load import load_settings
+from tests.support.examples_support import example_plan
 from tests.support.policy_support import BUCKET_TYPE, only, over_grpc, preview_shaped, violations
 
 BUCKET = "raptscallions-prod"
@@ -48,10 +49,11 @@ def test_log_bucket_is_protected_private_and_never_force_destroyed(prod_plan: Pl
 
 def test_log_bucket_is_sse_s3_even_with_a_kms_key() -> None:
     """S3 log delivery cannot write into a bucket whose default encryption is SSE-KMS."""
-    arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    plan = run_plan("prod", config_overrides={"awsKmsKeyArn": arn})
+    plan = example_plan("aws-kms/Pulumi.prod.yaml")
     sse = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
-    assert of_log_bucket(plan, sse).inputs["rules"] == [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
+    rules = {r.name: r.inputs["rules"] for r in plan.of_type(sse)}
+    assert rules["storage-encryption"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "aws:kms"
+    assert rules["storage-access-logs-encryption"] == [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
 
 
 def test_log_bucket_policy_is_tls_only_and_lets_only_this_buckets_log_delivery_write(prod_plan: Plan) -> None:

@@ -10,6 +10,7 @@ from infra.guide import contract
 from infra.guide.lifecycle import LifecyclePolicy
 from infra.guide.permissions import app_policy_document
 from infra.offline.harness import Plan, run_plan
+from tests.support.examples_support import example_plan, example_settings
 from tests.support.policy_support import app_part
 from tests.support.s3_documents import pulumi_rules_as_s3_api, s3_lifecycle_configuration
 
@@ -97,8 +98,8 @@ def test_default_encryption_is_sse_s3(prod_plan: Plan) -> None:
 
 
 def test_kms_key_switches_to_sse_kms_with_bucket_key() -> None:
-    arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    plan = run_plan("prod", config_overrides={"awsKmsKeyArn": arn})
+    example = "aws-kms/Pulumi.prod.yaml"
+    plan, arn = example_plan(example), example_settings(example)["awsKmsKeyArn"]
     rules = by_type(plan, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[
         "rules"
     ]

@@ -14,13 +14,15 @@ import pytest
 
 from infra.guide import contract
 from infra.guide.permissions import app_policy_document
-from infra.offline.harness import DeclaredResource, Plan, run_plan
+from infra.offline.harness import DeclaredResource, Plan, run_stack_file
 from infra.offline.policy_check import analyze_plan
+from tests.support.examples_support import EXAMPLES, example_plan, example_settings, rotation_step
 from tests.support.policy_support import only, over_grpc, preview_shaped, violations
 
-BUCKET = "raptscallions-prod"
-REPLICA = "raptscallions-prod-replica"
-REPLICA_REGION = "us-west-2"
+EXAMPLE = "aws-replica/Pulumi.prod.yaml"
+"""examples/aws-replica: the use case these tests render (its README says what it declares)."""
+BUCKET, REGION, REPLICA_REGION = (example_settings(EXAMPLE)[key] for key in ("bucketName", "region", "awsReplicaRegion"))
+REPLICA = f"{BUCKET}-replica"
 LOGGING = "aws:s3/bucketLogging:BucketLogging"
 USER_POLICY = "aws:iam/userPolicy:UserPolicy"
 LEAST_PRIVILEGE = "storage-credential-least-privilege"
@@ -28,7 +30,7 @@ LEAST_PRIVILEGE = "storage-credential-least-privilege"
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
-    found = run_plan("prod", config_overrides={"awsReplicaRegion": REPLICA_REGION})
+    found = example_plan(EXAMPLE)
     assert found.error is None
     return found
 
@@ -78,7 +80,7 @@ def test_outputs_name_the_replica_and_the_failover_credential_the_secret_as_a_se
     assert "replicaSecretAccessKey" in plan.secret_outputs and "replicaAccessKeyId" not in plan.secret_outputs
     assert "replicaEndpoint" not in outputs, "AWS exports no endpoint, on the replica either"
     # the everyday contract is unchanged: the app's bucket, region and key
-    assert (outputs[contract.BUCKET], outputs[contract.REGION]) == (BUCKET, "us-east-1")
+    assert (outputs[contract.BUCKET], outputs[contract.REGION]) == (BUCKET, REGION)
     assert outputs[contract.ACCESS_KEY_ID] == "FAKEACCESSKEY-storage-app-key"
     assert set(contract.FAILOVER_OUTPUTS.values()) - {"replicaEndpoint"} <= set(outputs)
 
@@ -91,7 +93,7 @@ def test_no_replica_no_failover_outputs(prod_plan: Plan) -> None:
 def test_replica_has_the_app_buckets_cors_rule(plan: Plan) -> None:
     app, replica = named(plan, "storage-cors"), named(plan, "storage-replica-cors")
     assert replica.inputs["corsRules"] == app.inputs["corsRules"]
-    assert replica.inputs["corsRules"][0]["allowedOrigins"] == ["https://app.raptscallions.com"]
+    assert replica.inputs["corsRules"][0]["allowedOrigins"] == example_settings(EXAMPLE)["corsAllowedOrigins"]
     assert (replica.inputs["bucket"], replica.inputs["region"]) == (REPLICA, REPLICA_REGION)
 
 
@@ -109,20 +111,16 @@ def test_replica_logs_into_its_own_log_bucket_in_its_region(plan: Plan) -> None:
 
 def test_failover_user_holds_the_guides_permissions_on_the_replica_only(plan: Plan) -> None:
     user = named(plan, "storage-failover-user")
-    assert user.inputs["name"] == "raptscallions-prod-failover" and user.inputs["path"] == "/raptscallions/"
+    assert user.inputs["name"] == f"{BUCKET}-failover" and user.inputs["path"] == "/raptscallions/"
     assert json.loads(named(plan, "storage-failover-policy").inputs["policy"]) == app_policy_document(REPLICA)
     assert json.loads(named(plan, "storage-app-policy").inputs["policy"]) == app_policy_document(BUCKET)
     assert user.urn in named(plan, "storage-failover-key").property_dependencies["user"]
 
 
 def test_failover_keys_follow_the_credential_generations() -> None:
-    rotated = run_plan(
-        "prod",
-        config_overrides={
-            "awsReplicaRegion": REPLICA_REGION,
-            "credentials": [{"name": "default"}, {"name": "2027-05"}],
-            "activeCredential": "2027-05",
-        },
+    rotated = run_stack_file(
+        EXAMPLES / EXAMPLE,
+        config_overrides=rotation_step(2),  # generations default and 2027-05, the app switched to 2027-05
     )
     assert rotated.error is None
     keys = sorted(r.name for r in rotated.of_type("aws:iam/accessKey:AccessKey") if "failover" in r.name)
@@ -146,7 +144,7 @@ def test_replica_without_access_logging_fails_the_pack_in_prod(plan: Plan) -> No
 
 
 def test_access_logging_off_flags_the_replica_too() -> None:
-    off = run_plan("prod", config_overrides={"awsReplicaRegion": REPLICA_REGION, "accessLogging": "false"})
+    off = example_plan(EXAMPLE, accessLogging=False)
     messages = only(violations(off), "storage-access-logging")
     assert len(messages) == 2 and sum("replica bucket" in m for m in messages) == 1
 
@@ -202,7 +200,7 @@ def test_a_managed_policy_on_the_failover_user_is_refused(plan: Plan) -> None:
         urn=template.urn.replace("aws:iam/userPolicy:UserPolicy::storage-failover-policy", "aws:iam/userPolicyAttachment:UserPolicyAttachment::admin"),
         type="aws:iam/userPolicyAttachment:UserPolicyAttachment",
         name="admin",
-        wire_inputs={"user": "raptscallions-prod-failover", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"},
+        wire_inputs={"user": f"{BUCKET}-failover", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"},
     )
     [message] = only(violations(dataclasses.replace(plan, resources=(*plan.resources, attachment))), LEAST_PRIVILEGE)
     assert "managed policy" in message

@@ -13,16 +13,18 @@ import pytest
 from botocore.exceptions import ClientError
 
 from infra.offline.fakes import FAKE_AWS_ACCOUNT_ID
-from infra.offline.harness import Plan, run_plan
+from infra.offline.harness import Plan
 from infra.offline.policy_check import analyze_plan
 from infra.settings.problems import SettingsError
 from infra.stack.load import load_settings
+from tests.support.examples_support import example_plan, example_settings
 from tests.support.policy_support import only, over_grpc, preview_shaped, violations
 from tests.support.s3_servers import Credential, moto_server
 
-BUCKET = "raptscallions-prod"
-REPLICA = "raptscallions-prod-replica"
-REPLICA_REGION = "us-west-2"
+EXAMPLE = "aws-replica/Pulumi.prod.yaml"
+"""examples/aws-replica: the use case these tests render (its README says what it declares)."""
+BUCKET, REGION, REPLICA_REGION = (example_settings(EXAMPLE)[key] for key in ("bucketName", "region", "awsReplicaRegion"))
+REPLICA = f"{BUCKET}-replica"
 BUCKET_TYPE = "aws:s3/bucket:Bucket"
 REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -31,9 +33,9 @@ ROLE = "aws:iam/role:Role"
 
 @pytest.fixture(scope="module")
 def replica_plan() -> Plan:
-    """The prod stack with a replica: a test stack, not a shipped stack file (CI would deploy
-    every shipped file as a stack of its own)."""
-    plan = run_plan("prod", config_overrides={"awsReplicaRegion": REPLICA_REGION})
+    """The replica example: not a shipped stack file (CI would deploy every shipped file as a
+    stack of its own)."""
+    plan = example_plan(EXAMPLE)
     assert plan.error is None
     return plan
 
@@ -80,7 +82,7 @@ def test_replica_has_the_app_buckets_lifecycle(replica_plan: Plan) -> None:
 
 def test_replication_role_is_assumable_by_s3_of_this_account_only(replica_plan: Plan) -> None:
     role = replica_plan.one(ROLE)
-    assert role.inputs["name"] == "raptscallions-prod-replication"
+    assert role.inputs["name"] == f"{BUCKET}-replication"
     [statement] = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
     assert statement == {
         "Effect": "Allow",
@@ -114,8 +116,8 @@ def test_replication_role_policy_is_exactly_replication_on_the_two_buckets(repli
 
 def test_replication_configuration_replicates_everything_with_delete_markers(replica_plan: Plan) -> None:
     config = replica_plan.one(REPLICATION)
-    assert config.inputs["bucket"] == BUCKET and config.inputs["region"] == "us-east-1"
-    assert config.inputs["role"] == "arn:aws:iam::123456789012:role/raptscallions/raptscallions-prod-replication"
+    assert config.inputs["bucket"] == BUCKET and config.inputs["region"] == REGION
+    assert config.inputs["role"] == f"arn:aws:iam::{FAKE_AWS_ACCOUNT_ID}:role/raptscallions/{BUCKET}-replication"
     assert config.inputs["rules"] == [
         {
             "id": "replicate-everything",
@@ -260,16 +262,16 @@ def test_replication_role_can_read_for_replication_and_do_nothing_else(replica_p
     policy = replica_plan.one(ROLE_POLICY).inputs["policy"]
     with moto_server() as server:
         admin_s3 = server.client("s3")
-        for name in (BUCKET, REPLICA, "raptscallions-prod-access-logs"):
+        for name in (BUCKET, REPLICA, f"{BUCKET}-access-logs"):
             admin_s3.create_bucket(Bucket=name)
             admin_s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
         admin_s3.put_object(Bucket=BUCKET, Key="uploads/a.txt", Body=b"hello")
         iam = server.client("iam")
-        iam.create_role(RoleName="raptscallions-prod-replication", AssumeRolePolicyDocument=trust)
-        iam.put_role_policy(RoleName="raptscallions-prod-replication", PolicyName="replication", PolicyDocument=policy)
+        iam.create_role(RoleName=f"{BUCKET}-replication", AssumeRolePolicyDocument=trust)
+        iam.put_role_policy(RoleName=f"{BUCKET}-replication", PolicyName="replication", PolicyDocument=policy)
         # moto's server answers sts:AssumeRole with an internal error under IAM enforcement, so the
         # role's exact permission document is evaluated as held by a user standing in for S3.
-        stored = iam.get_role_policy(RoleName="raptscallions-prod-replication", PolicyName="replication")["PolicyDocument"]
+        stored = iam.get_role_policy(RoleName=f"{BUCKET}-replication", PolicyName="replication")["PolicyDocument"]
         iam.create_user(UserName="replication-stand-in")
         iam.put_user_policy(UserName="replication-stand-in", PolicyName="replication", PolicyDocument=json.dumps(stored))
         stand_in = iam.create_access_key(UserName="replication-stand-in")["AccessKey"]
@@ -285,7 +287,7 @@ def test_replication_role_can_read_for_replication_and_do_nothing_else(replica_p
         assert denied(s3.delete_object, Bucket=BUCKET, Key="uploads/a.txt")
         assert denied(s3.put_object, Bucket=REPLICA, Key="uploads/a.txt", Body=b"x")
         assert denied(s3.list_objects_v2, Bucket=REPLICA)
-        assert denied(s3.list_objects_v2, Bucket="raptscallions-prod-access-logs")
+        assert denied(s3.list_objects_v2, Bucket=f"{BUCKET}-access-logs")
         assert denied(s3.delete_bucket, Bucket=BUCKET)
         assert denied(s3.put_bucket_versioning, Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"})
         assert denied(s3.list_buckets)

@@ -15,11 +15,14 @@ from typing import Any
 import pytest
 
 from infra.guide.permissions import KMS_ACTIONS, KMS_SID, app_policy_document
-from infra.offline.harness import Plan, run_plan
+from infra.offline.harness import Plan
+from tests.support.examples_support import example_plan, example_settings
 from tests.support.policy_support import edit, only, set_policy_statement, violations
 from tests.support.s3_servers import Server, moto_server
 
-KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+EXAMPLE = "aws-kms/Pulumi.prod.yaml"
+"""The SSE-KMS use case (examples/aws-kms), rendered as written."""
+BUCKET, KEY = (example_settings(EXAMPLE)[key] for key in ("bucketName", "awsKmsKeyArn"))
 OTHER_KEY = "arn:aws:kms:us-east-1:123456789012:key/99999999-12ab-34cd-56ef-1234567890ab"
 USER_POLICY = "aws:iam/userPolicy:UserPolicy"
 RULE = "storage-credential-least-privilege"
@@ -27,7 +30,7 @@ RULE = "storage-credential-least-privilege"
 
 @pytest.fixture(scope="module")
 def kms_plan() -> Plan:
-    return run_plan("prod", config_overrides={"awsKmsKeyArn": KEY})
+    return example_plan(EXAMPLE)
 
 
 def statements(plan: Plan) -> list[dict[str, Any]]:
@@ -36,7 +39,7 @@ def statements(plan: Plan) -> list[dict[str, Any]]:
 
 def test_kms_key_adds_exactly_one_statement_on_exactly_that_key(kms_plan: Plan, prod_plan: Plan) -> None:
     found = statements(kms_plan)
-    assert found[:2] == statements(prod_plan)
+    assert found[:2] == app_policy_document(BUCKET)["Statement"] and len(statements(prod_plan)) == 2
     assert found[2:] == [
         {"Sid": KMS_SID, "Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": [KEY]}
     ]
@@ -105,12 +108,12 @@ def kms_outcomes(server: Server, user: str, policy: dict[str, Any]) -> dict[str,
 
 
 def test_moto_allows_the_kms_statement_exactly_its_two_actions(moto: Server) -> None:
-    document = app_policy_document("raptscallions-prod", kms_key_arn=KEY)
+    document = app_policy_document(BUCKET, kms_key_arn=KEY)
     document["Statement"][2]["Resource"] = ["*"]  # moto matches KMS resources against "*" only (module docstring)
     outcomes = kms_outcomes(moto, "kms-app", document)
     assert outcomes == {"GenerateDataKey": True, "Decrypt": True, "Encrypt": False, "DescribeKey": False, "CreateGrant": False}
 
 
 def test_moto_refuses_kms_to_the_sse_s3_policy(moto: Server) -> None:
-    outcomes = kms_outcomes(moto, "sse-s3-app", app_policy_document("raptscallions-prod"))
+    outcomes = kms_outcomes(moto, "sse-s3-app", app_policy_document(BUCKET))
     assert not any(outcomes.values()), outcomes

@@ -23,6 +23,7 @@ from infra.providers.backblaze.replication import B2ReplicationProvider
 from infra.settings.problems import SettingsError
 from infra.stack.load import load_settings
 from tests.support.b2_fake import FakeB2, create_bucket, hosted, wire
+from tests.support.examples_support import example_plan, example_settings
 from tests.support.policy_support import only, over_grpc, violations
 
 SOURCE = "raptscallions-b2-test"
@@ -183,16 +184,21 @@ def test_another_source_key_already_replicating_is_refused_and_nothing_changes(b
 # ---- the component (Pulumi mocks) ----------------------------------------------------
 
 
+EXAMPLE = "b2-replica/Pulumi.prod.yaml"
+"""The B2 replica use case (examples/b2-replica), rendered as written."""
+BUCKET, REPLICA = (example_settings(EXAMPLE)[key] for key in ("bucketName", "b2ReplicaBucketName"))
+
+
 @pytest.fixture(scope="module")
 def replica_plan() -> Plan:
-    plan = run_plan("b2-staging", config_overrides={"b2ReplicaBucketName": "raptscallions-staging-b2-replica"})
+    plan = example_plan(EXAMPLE)
     assert plan.error is None, plan.error
     return plan
 
 
 def test_component_declares_a_private_protected_replica_with_the_same_lifecycle(replica_plan: Plan) -> None:
     buckets = {r.inputs["bucketName"]: r for r in replica_plan.resources if r.type == B2_BUCKET}
-    app, replica = buckets["raptscallions-staging-b2"], buckets["raptscallions-staging-b2-replica"]
+    app, replica = buckets[BUCKET], buckets[REPLICA]
     assert replica.protect is True and replica.inputs["bucketType"] == "allPrivate"
     assert replica.inputs["defaultServerSideEncryption"] == {"mode": "SSE-B2", "algorithm": "AES256"}
     assert replica.inputs["lifecycleRules"] == app.inputs["lifecycleRules"] and replica.inputs["corsRules"] == []
@@ -201,16 +207,16 @@ def test_component_declares_a_private_protected_replica_with_the_same_lifecycle(
 def test_component_wires_keys_and_replication_to_the_declared_buckets(replica_plan: Plan) -> None:
     buckets = {r.inputs["bucketName"]: r for r in replica_plan.resources if r.type == B2_BUCKET}
     keys = {r.inputs["keyName"]: r for r in replica_plan.resources if r.type == B2_APPLICATION_KEY}
-    source = keys["raptscallions-staging-b2-replication-source"]
-    destination = keys["raptscallions-staging-b2-replica-replication-destination"]
+    source = keys[f"{BUCKET}-replication-source"]
+    destination = keys[f"{REPLICA}-replication-destination"]
     assert source.inputs["capabilities"] == list(rules.REPLICATION_SOURCE_CAPABILITIES)
-    assert buckets["raptscallions-staging-b2"].urn in source.property_dependencies["bucketId"]
+    assert buckets[BUCKET].urn in source.property_dependencies["bucketId"]
     assert destination.inputs["capabilities"] == list(rules.REPLICATION_DESTINATION_CAPABILITIES)
-    assert buckets["raptscallions-staging-b2-replica"].urn in destination.property_dependencies["bucketId"]
+    assert buckets[REPLICA].urn in destination.property_dependencies["bucketId"]
     replication = replica_plan.one(B2_REPLICATION)
     deps = replication.property_dependencies
-    assert buckets["raptscallions-staging-b2"].urn in deps["sourceBucketId"]
-    assert buckets["raptscallions-staging-b2-replica"].urn in deps["destinationBucketId"]
+    assert buckets[BUCKET].urn in deps["sourceBucketId"]
+    assert buckets[REPLICA].urn in deps["destinationBucketId"]
     assert source.urn in deps["sourceKeyId"] and destination.urn in deps["destinationKeyId"]
     assert replica_plan.secret_outputs <= {"STORAGE_S3_SECRET_ACCESS_KEY"}
 
