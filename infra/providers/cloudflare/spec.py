@@ -52,7 +52,7 @@ class CloudflareSpec(ProviderSpec):
     credential_types = ("cloudflare:index/accountToken:AccountToken",)
     option_keys = (ACCOUNT_ID, LOCATION_HINT, JURISDICTION)
     ignored_settings = {
-        "versioning": "R2 has no object versioning (README: Gap: R2 has no object versioning)",
+        "versioning": 'R2 has no object versioning (docs/providers/cloudflare.md, "Gaps")',
         "noncurrentVersionDays": "R2 has no object versioning, so no noncurrent-version rule is declared",
         "tags": "R2 buckets take no tags",
     }
