@@ -120,7 +120,8 @@ class Block:
 
 BLOCKS: tuple[Block, ...] = (
     Block("config", "Pulumi.yaml", config_block, comment="yaml"),
-    Block("settings", "README.md", settings_table),
+    Block("settings", "docs/settings.md", settings_table),
+    Block("required-settings", "README.md", required_settings_table),
 )
 
 

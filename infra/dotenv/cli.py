@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--failover",
         action="store_true",
-        help="write the replica's .env (its bucket, region and failover credential) for a failover; README, 'Failing over to the replica'",
+        help="write the replica's .env (its bucket, region and failover credential) for a failover; docs/operations.md, \"Failing over to the replica (AWS, `awsReplicaRegion`)\"",
     )
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help=argparse.SUPPRESS)
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)

@@ -91,7 +91,7 @@ class Format:
     """Why a value cannot be written in this format so that its readers get it exactly."""
     render: Callable[[Mapping[str, str], str], str]
     readers: str
-    """Who reads it (the CLI's help and the README say so)."""
+    """Who reads it (the CLI's help and docs/operations.md say so)."""
 
 
 FORMATS: dict[str, Format] = {

@@ -201,6 +201,6 @@ MANAGED_KEY_FIX = (
     "This key is managed by the stack: do not regenerate it in the provider console (the stack would still hold "
     "the old key, and the next `pulumi up` would not know the new one). Rewrite the .env from the stack's outputs: "
     "`python -m infra.dotenv {rewrite} --force --output {output}`; if the key was revoked or leaked, rotate "
-    "it (README: \"Rotating the app credential (no downtime)\"), then rewrite the .env."
+    "it (docs/operations.md, \"Rotating the app credential (no downtime)\"), then rewrite the .env."
 )
 """The Authentication Failed fix when the configuration came from a stack or a `.env` this package wrote."""

@@ -2,7 +2,7 @@
 stack deployed from the base revision, each unless acknowledged.
 
 - deleting or replacing the credential generation the base exports as active (the app's
-  `.env` holds it; the app fails until redeployed): rotate in the README's three steps;
+  `.env` holds it; the app fails until redeployed): rotate in the runbook's three steps;
 - deleting or replacing a bucket (the app's, its log bucket, its replica): the data goes
   with it, and a protected bucket fails the deploy halfway;
 - deleting a resource while creating another of the same type under the same parent: its
@@ -29,9 +29,9 @@ from infra.settings.acknowledgements import Acknowledgement, entry_problem, from
 from infra.settings.keys import ACKNOWLEDGE_CHANGES
 from infra.settings.model import DEFAULT_CREDENTIAL
 
-README = "README.md"
-ROTATION_RUNBOOK = f"{README} › Rotating the app credential, Step 1 to Step 3 (#step-1-add-the-new-generation)"
-TEARDOWN_RUNBOOK = f"{README} › Protection and tearing down a non-prod stack (#protection-and-tearing-down-a-non-prod-stack)"
+RUNBOOKS = "docs/operations.md"
+ROTATION_RUNBOOK = f"{RUNBOOKS} › Rotating the app credential, Step 1 to Step 3 (#step-1-add-the-new-generation)"
+TEARDOWN_RUNBOOK = f"{RUNBOOKS} › Protection and tearing down a non-prod stack (#protection-and-tearing-down-a-non-prod-stack)"
 ALIAS_RUNBOOK = (
     "give the resource `opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name=<old name>)])` "
     "(or `parent=` for a move), then `python -m tests.support.urn_record`"

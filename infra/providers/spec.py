@@ -162,7 +162,7 @@ class ProviderSpec(ABC):
             f"adoptExistingBucket is on: `pulumi up` imports the existing bucket "
             f"(id {self.bucket_import_id(bucket, region, options)}) instead of creating it, and ignores "
             "the id once the bucket is imported; never turn it on for a stack that created its own bucket "
-            "(README: Adopting a bucket made by hand)"
+            '(docs/operations.md, "Adopting a bucket made by hand")'
         )
 
     def load_component(self) -> type:

@@ -139,7 +139,7 @@ def tag_findings(bucket: BucketView) -> list[Finding]:
     return [Finding(bucket.urn, "the bucket has no tags; set raptscallions-storage:tags (e.g. {team: platform}).")]
 
 
-ROTATION_FIX = "rotate it as the README's \"Rotating the app credential (no downtime)\" says (add a generation, switch, remove the old)"
+ROTATION_FIX = "rotate it as docs/operations.md, \"Rotating the app credential (no downtime)\" says (add a generation, switch, remove the old)"
 _GENERATION_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from infra.dotenv.git_guard import tracked_by_git
 from infra.guide import contract
-from infra.offline.stack_files import PROJECT_ROOT
+from tests.support.doc_pages import pages
 from tests.support.dotenv_support import AWS_OUTPUTS, EXPECTED, KEY_ID, SECRET, outputs_file, run
 from tests.support.env_file_readers import docker_reads, kubectl_reads
 from tests.support.repo_support import git, repository_copy
@@ -161,11 +161,11 @@ def test_an_already_tracked_file_is_refused_with_how_to_untrack_it(
 
 
 def test_the_readmes_example_output_is_ignored_in_this_repository(tmp_path: Path) -> None:
-    """The README writes `--output deploy/app.env` from a clone of this package: git must ignore it."""
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    outputs = set(re.findall(r"infra\.dotenv [^\n]*--output (\S+)", readme))
+    """The docs write `--output deploy/app.env` from a clone of this package: git must ignore it."""
+    docs = "\n".join(path.read_text(encoding="utf-8") for path in pages())
+    outputs = set(re.findall(r"infra\.dotenv [^\n]*--output (\S+)", docs))
     assert "deploy/app.env" in outputs
     clone = repository_copy(tmp_path)
     for output in outputs:
         (clone / output).parent.mkdir(parents=True, exist_ok=True)
-        assert tracked_by_git(clone / output) is None, f"the README's --output {output} would be tracked"
+        assert tracked_by_git(clone / output) is None, f"the docs' --output {output} would be tracked"

@@ -218,7 +218,7 @@ def test_the_checks_step_refuses_the_one_step_rotation_unless_the_pull_request_a
 
 
 def test_make_plan_with_against_refuses_it_too(rotated_repo: Path, tmp_path: Path) -> None:
-    """`make plan STACK=prod AGAINST=HEAD~1`, the README's command, with the suite's interpreter
+    """`make plan STACK=prod AGAINST=HEAD~1`, the docs' command (docs/ci.md), with the suite's interpreter
     as `.venv/bin/python` and the install stamp fresh, so make builds nothing."""
     venv_shim(rotated_repo)
     (rotated_repo / ".venv" / ".installed-stamp").touch()
@@ -240,7 +240,7 @@ ROUTINE = {
     "staging": [],
     "b2-staging": [{"b2AppPrefixes": ["uploads/"]}],
 }
-"""Changes the README describes as everyday settings, per shipped stack (what its provider uses)."""
+"""Changes the docs describe as everyday settings, per shipped stack (what its provider uses)."""
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -13,6 +13,7 @@ import pytest
 
 from infra.offline.stack_files import PROJECT_ROOT
 from infra.plan import main
+from tests.support.doc_pages import page
 from tests.support.plan_cli_support import PROD_AWS, copy_project, run_plan_cli
 
 UNPROTECTED_PROD = {**PROD_AWS, "raptscallions-storage:protect": False}
@@ -185,9 +186,8 @@ def test_an_invalid_origin_pattern_is_the_packs_refusal_naming_the_knob(tmp_path
 
 
 def readme_example_config() -> str:
-    """The README's example `--policy-pack-config` file, as a user would copy it."""
-    readme = (PROJECT_ROOT / "README.md").read_text()
-    return readme.split("sets a policy's level", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    """docs/policy-pack.md's example `--policy-pack-config` file, as a user would copy it."""
+    return page("docs/policy-pack.md").split("sets a policy's level", 1)[1].split("```json", 1)[1].split("```", 1)[0]
 
 
 def test_the_readmes_example_config_is_accepted(tmp_path: Path) -> None:

@@ -1,17 +1,24 @@
-"""README.md stays true: its commands exist and its policy table matches the pack."""
+"""README.md and the reference pages stay true: the commands exist, the policy table
+(docs/policy-pack.md) matches the pack, and every path they name exists. The settings tables are
+generated (`python -m infra.reference`, tests/settings/test_reference.py)."""
 
 from __future__ import annotations
 
 import re
 
 from infra.offline.stack_files import PROJECT_ROOT
+from tests.support.doc_pages import page, pages
 
-README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+README = page("README.md")
+SETTINGS = page("docs/settings.md")
+POLICY_PACK = page("docs/policy-pack.md")
 
 
-def test_quick_start_commands_are_make_targets_that_exist() -> None:
+def test_make_commands_in_the_docs_are_targets_that_exist() -> None:
     makefile = (PROJECT_ROOT / "Makefile").read_text()
-    for target in re.findall(r"^make ([\w-]+)", README, re.M):
+    targets = {target for path in pages() for target in re.findall(r"(?:^|`)make (\w[\w-]*)", path.read_text(encoding="utf-8"), re.M)}
+    assert {"plan", "test"} <= targets
+    for target in targets:
         assert re.search(rf"^{target}:", makefile, re.M), target
 
 
@@ -35,7 +42,7 @@ def test_policy_table_lists_every_policy_with_its_level() -> None:
 
     _, policies = load_pack()
     for policy in policies:
-        assert f"| `{policy.name}` | {policy.enforcement_level.value} |" in README, policy.name
+        assert f"| `{policy.name}` | {policy.enforcement_level.value} |" in POLICY_PACK, policy.name
 
 
 def test_every_repository_path_the_documentation_names_exists() -> None:

@@ -1,4 +1,4 @@
-"""The README's rotation runbook names the `pulumi preview --diff` lines each step must show.
+"""The rotation runbook (docs/operations.md) names the `pulumi preview --diff` lines each step must show.
 
 Its table (provider, credential type, old and new name) is checked against the real program
 rendered offline at each step: step 1 adds exactly the new credential, step 2 adds and removes
@@ -14,11 +14,10 @@ import re
 import pytest
 
 from infra.offline.harness import run_plan
-from infra.offline.stack_files import PROJECT_ROOT
+from tests.support.doc_pages import page, section
 from tests.support.examples_support import rotation_step
 
-README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-SECTION = README.split("### Rotating the app credential (no downtime)", 1)[1].split("\n### ", 1)[0]
+SECTION = section(page("docs/operations.md"), "Rotating the app credential (no downtime)")
 STACKS = {"aws": "prod", "digitalocean": "spaces-staging", "cloudflare": "staging", "backblaze": "b2-staging"}
 STEPS = {f"Step {step}": rotation_step(step) for step in (1, 2, 3)}
 """The runbook's three steps, from a stack that never rotated to generation 2027-05 (examples/rotation)."""
@@ -37,7 +36,7 @@ def urns(stack: str, overrides: dict) -> set[str]:
 
 def test_the_runbook_has_three_numbered_step_headings_and_a_row_per_provider() -> None:
     """Other messages (CI's transition refusals) link to these headings: keep them stable."""
-    headings = re.findall(r"^#### (Step \d): ", SECTION, re.M)
+    headings = re.findall(r"^### (Step \d): ", SECTION, re.M)
     assert headings == list(STEPS)
     assert set(table()) == set(STACKS)
 

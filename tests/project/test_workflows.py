@@ -20,6 +20,7 @@ from infra.project_files import policy_config_name
 from infra.providers import registry
 from infra.validate.cli import build_parser
 from scripts import policy_bundle
+from tests.support.doc_pages import page
 from tests.support.workflow_support import (
     AWS_ACTION,
     GITHUB_DIR,
@@ -456,12 +457,11 @@ def test_workflow_files_load() -> None:
     assert shutil.which("bash")
 
 
-# --- README ----------------------------------------------------------------------------
+# --- docs/ci.md ---------------------------------------------------------------------------
 
 
-def test_readme_ci_section_names_every_workflow_secret_and_variable() -> None:
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## CI/CD\n", 1)[1].split("\n## ", 1)[0]
+def test_ci_page_names_every_workflow_secret_and_variable() -> None:
+    section = page("docs/ci.md")
     for path in WORKFLOW_FILES:
         assert f"`{path.name}`" in section, path.name
     text = "".join(path.read_text() for path in WORKFLOW_FILES)

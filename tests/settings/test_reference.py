@@ -42,11 +42,12 @@ def with_key(monkeypatch: pytest.MonkeyPatch, name: str, **changes: object) -> N
 @pytest.mark.parametrize(
     ("name", "changes", "files"),
     [
-        ("softDeleteDays", {"default": 45}, {"Pulumi.yaml", "README.md"}),
-        ("corsMaxAgeSeconds", {"maximum": 7200}, {"Pulumi.yaml", "README.md"}),
-        ("accessLogDays", {"default": 30}, {"README.md"}),
-        ("adoptExistingBucket", {"description": "Adopt the bucket."}, {"Pulumi.yaml", "README.md"}),
-        ("tags", {"providers": frozenset({"aws", "digitalocean"})}, {"README.md"}),
+        ("softDeleteDays", {"default": 45}, {"Pulumi.yaml", "docs/settings.md"}),
+        ("corsMaxAgeSeconds", {"maximum": 7200}, {"Pulumi.yaml", "docs/settings.md"}),
+        ("accessLogDays", {"default": 30}, {"docs/settings.md"}),
+        ("adoptExistingBucket", {"description": "Adopt the bucket."}, {"Pulumi.yaml", "docs/settings.md"}),
+        ("tags", {"providers": frozenset({"aws", "digitalocean"})}, {"docs/settings.md"}),
+        ("corsAllowedOrigins", {"description": "Origins."}, {"Pulumi.yaml", "docs/settings.md", "README.md"}),
     ],
 )
 def test_one_schema_edit_makes_every_copy_of_it_stale_until_regenerated(

@@ -6,7 +6,7 @@ program runs (pulumi/pulumi sdk/go/common/workspace/config.go, `mergeConfig`: `i
 (hasValue || hasDefault)` sets the project's value on the stack), and the offline plan does the
 same (`infra.offline.stack_files.stack_config`). A declared key is therefore present in every
 stack, and `accessLogging: true` written on B2 looked exactly like the default: it was accepted
-though the README says it is refused. Keys some provider ignores are not declared, so presence
+though the docs say it is refused. Keys some provider ignores are not declared, so presence
 means "written", and settings refuse it there.
 """
 
@@ -90,7 +90,7 @@ def test_a_written_key_the_provider_does_not_use_is_refused_whatever_its_value(s
 
 @pytest.mark.parametrize("stack", ["b2-staging", "staging"])
 def test_access_logging_true_is_refused_where_there_is_no_switch(stack: str) -> None:
-    """The README: on B2 and R2 `accessLogging` is refused (it was accepted as the default)."""
+    """docs/providers: on B2 and R2 `accessLogging` is refused (it was accepted as the default)."""
     plan = run_plan(stack, config_overrides={"accessLogging": "true"})
     assert plan.error is not None and "accessLogging: applies only to provider aws and digitalocean" in plan.error
 

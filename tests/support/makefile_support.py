@@ -1,4 +1,4 @@
-"""Read the Makefile's rules, to test what `make test` (the README's test command) prepares."""
+"""Read the Makefile's rules, to test what `make test` (the README's second command) prepares."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The README's recipe for trying the validator locally, run line by line as written:
+"""docs/validator.md's recipe for trying the validator locally, run line by line as written:
 all 10 checks pass on RGW with the prod stack's rules, the CORS check fails once the bucket's
 CORS is removed, and `stop` leaves no daemon running."""
 
@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from infra.offline.stack_files import PROJECT_ROOT
+from tests.support.doc_pages import page, section
 from tests.support.rgw_server import rgw_unavailable
 
 pytestmark = pytest.mark.xdist_group("rgw")
@@ -22,10 +23,9 @@ PLACEHOLDER = "/tmp/try-validator"
 
 
 def recipe() -> list[str]:
-    """The command lines of the README's "Trying it locally" block."""
-    text = (PROJECT_ROOT / "README.md").read_text()
-    block = re.search(r"\*\*Trying it locally\*\*.*?```bash\n(.*?)```", text, re.S)
-    assert block, "README: the 'Trying it locally' block is gone"
+    """The command lines of docs/validator.md's "Trying it locally" block."""
+    block = re.search(r"```bash\n(.*?)```", section(page("docs/validator.md"), "Trying it locally"), re.S)
+    assert block, "docs/validator.md: the 'Trying it locally' block is gone"
     return [line for line in block.group(1).splitlines() if line.strip()]
 
 

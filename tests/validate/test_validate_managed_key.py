@@ -25,7 +25,7 @@ from tests.support.validate_run import Run, assert_told_safely, fake_pulumi, sto
 
 UNKNOWN = Credential("UNKNOWNKEY0000000000", "not-a-key-rgw-knows-0123456789")
 CONSOLE_FIX = TROUBLESHOOTING[ErrorClass.AUTH_FAILED].fix
-ROTATION = 'README: "Rotating the app credential (no downtime)"'
+ROTATION = 'docs/operations.md, "Rotating the app credential (no downtime)"'
 
 
 @pytest.fixture(scope="module")

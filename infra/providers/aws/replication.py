@@ -11,7 +11,7 @@ Delete markers are replicated: the app's soft delete moves a file to the soft-de
 and a failover would bring them back. Replicating a delete marker deletes no data (S3 never
 replicates deletes of a specific version), so every version stays recoverable in both buckets.
 
-The replica is also a place the app can run from (README, "Failing over to the replica"): it
+The replica is also a place the app can run from (docs/operations.md, "Failing over to the replica (AWS, `awsReplicaRegion`)"): it
 carries the app bucket's CORS rule (the browser's signed uploads need it there too), server
 access logging into its own log bucket in its region (`access_logs`, with `accessLogging`),
 and a failover credential of its own (`failover`): a second IAM user, `<bucket>-failover`,

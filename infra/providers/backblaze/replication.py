@@ -17,7 +17,7 @@ not against a regional outage.
 What B2 copies (Backblaze's Cloud Replication notes): each new file version and, with
 `includeExistingFiles`, the files already there. Hide markers and version deletions are NOT
 replicated and B2 has no switch for it, so a file the app deletes stays current in the
-replica (see the README).
+replica (docs/providers/backblaze.md, "What B2 does not replicate: hide markers and deletions").
 """
 
 from __future__ import annotations

@@ -157,7 +157,7 @@ class BackblazeSpec(ProviderSpec):
             report.warn(
                 f"b2AppPrefixes is empty: B2 lifecycle rules may not overlap the soft-delete rule, so old versions and "
                 f"unfinished uploads outside {lifecycle.soft_delete_prefix!r} are kept (and billed) until deleted by hand; "
-                "list the app's top-level folders in b2AppPrefixes, e.g. [uploads/] (README: Backblaze B2)"
+                "list the app's top-level folders in b2AppPrefixes, e.g. [uploads/] (docs/providers/backblaze.md, \"Versions and lifecycle rules\")"
             )
 
     def check_bucket_pair(self, bucket: str, options: BackblazeOptions, report: Report) -> None:
@@ -186,7 +186,7 @@ class BackblazeSpec(ProviderSpec):
             f"adoptExistingBucket is on: `pulumi up` takes over the existing B2 bucket {options.bucket_id} "
             f"({BUCKET_ID.name}) instead of creating one, once it has checked that the bucket is in the deploying "
             f"key's account and named {bucket!r}; the preview shows it as `+ create`. Once the bucket is in the "
-            "stack's state the setting is ignored (README: Adopting a bucket made by hand)"
+            "stack's state the setting is ignored (docs/operations.md, \"Adopting a bucket made by hand\")"
         )
 
     def bucket_name_problem(self, name: str) -> str | None:

@@ -45,7 +45,7 @@ class CloudflareSpec(ProviderSpec):
     credential_types = ("cloudflare:index/accountToken:AccountToken",)
     documented_values = {LOCATION_HINT.name: LOCATION_HINTS, JURISDICTION.name: JURISDICTIONS}
     ignored_settings = {
-        "versioning": "R2 has no object versioning (README: Gap: R2 has no object versioning)",
+        "versioning": 'R2 has no object versioning (docs/providers/cloudflare.md, "Gaps")',
         "noncurrentVersionDays": "R2 has no object versioning, so no noncurrent-version rule is declared",
         "tags": "R2 buckets take no tags",
     }
