@@ -54,3 +54,21 @@ def test_every_repository_path_the_documentation_names_exists() -> None:
         for path in re.findall(r"(?<![\w./-])((?:tests|infra|scripts|policies|benchmarks|examples|docs)/[\w./-]*\w)", page.read_text())
     }
     assert sorted((str(page), path) for page, path in named if not (PROJECT_ROOT / path).exists()) == []
+
+
+def test_no_page_repeats_a_settings_default_beside_its_name() -> None:
+    """A default is written once, in the schema; pages name the setting and link the generated
+    table (docs/settings.md), so changing a default is one edit."""
+    from infra.reference import default_text
+    from infra.settings.keys import ALL_KEYS
+
+    found = []
+    for path in pages():
+        text = re.sub(r"<!-- BEGIN GENERATED.*?END GENERATED[^>]*-->", "", path.read_text(encoding="utf-8"), flags=re.S)
+        for key in ALL_KEYS:
+            if key.default in ("", None, [], {}):
+                continue
+            shown = default_text(key).strip("`")
+            if re.search(rf"`{key.name}`\s*\(\s*`?{re.escape(shown)}`?\s*\)", text):
+                found.append(f"{path.relative_to(PROJECT_ROOT)}: {key.name} ({shown})")
+    assert found == []

@@ -19,7 +19,7 @@ from infra.guide import contract
 from infra.offline.harness import Plan, run_plan
 from infra.providers.backblaze.rules import APP_CAPABILITIES
 from tests.support.examples_support import rotation_step
-from tests.support.plans import shipped_plan
+from tests.support.plans import shipped_plan, valid
 from tests.support.policy_support import mandatory
 
 NEW = "2027-05"
@@ -116,9 +116,7 @@ def resource_name(provider: Provider, generation: str) -> str:
 
 def plan_for(provider: Provider, step: str) -> Plan:
     overrides = STEPS[step][0]
-    found = shipped_plan(provider.stack) if not overrides else run_plan(provider.stack, config_overrides=overrides)
-    assert found.error is None, found.error
-    return found
+    return valid(shipped_plan(provider.stack) if not overrides else run_plan(provider.stack, config_overrides=overrides))
 
 
 @pytest.mark.parametrize("step", list(STEPS))

@@ -15,3 +15,10 @@ def shipped_plan(stack: str) -> Plan:
 
 
 SHIPPED_STACKS = stack_names(PROJECT_ROOT)
+
+
+def valid(plan: Plan) -> Plan:
+    """`plan`, which must have rendered without a settings or program error (the tests of a
+    valid stack start from one; the error is the message when it did not)."""
+    assert plan.error is None, plan.error
+    return plan

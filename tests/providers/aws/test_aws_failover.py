@@ -17,6 +17,7 @@ from infra.guide.permissions import app_policy_document
 from infra.offline.harness import DeclaredResource, Plan, run_stack_file
 from infra.offline.policy_check import analyze_plan
 from tests.support.examples_support import EXAMPLES, example_plan, example_settings, rotation_step
+from tests.support.plans import valid
 from tests.support.policy_support import only, over_grpc, preview_shaped, violations
 
 EXAMPLE = "aws-replica/Pulumi.prod.yaml"
@@ -30,9 +31,7 @@ LEAST_PRIVILEGE = "storage-credential-least-privilege"
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
-    found = example_plan(EXAMPLE)
-    assert found.error is None
-    return found
+    return valid(example_plan(EXAMPLE))
 
 
 def named(plan: Plan, name: str) -> DeclaredResource:

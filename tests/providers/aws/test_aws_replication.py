@@ -18,6 +18,7 @@ from infra.offline.policy_check import analyze_plan
 from infra.settings.problems import SettingsError
 from infra.stack.load import load_settings
 from tests.support.examples_support import example_plan, example_settings
+from tests.support.plans import valid
 from tests.support.policy_support import only, over_grpc, preview_shaped, violations
 from tests.support.s3_servers import Credential, moto_server
 
@@ -35,9 +36,7 @@ ROLE = "aws:iam/role:Role"
 def replica_plan() -> Plan:
     """The replica example: not a shipped stack file (CI would deploy every shipped file as a
     stack of its own)."""
-    plan = example_plan(EXAMPLE)
-    assert plan.error is None
-    return plan
+    return valid(example_plan(EXAMPLE))
 
 
 def replica_resources(plan: Plan) -> list:

@@ -15,7 +15,7 @@ from infra.offline.harness import Plan, run_plan
 from infra.providers.backblaze import rules
 from tests.support import b2_rules_reading as reading
 from tests.support.component_probe import probe_plan
-from tests.support.plans import shipped_plan
+from tests.support.plans import shipped_plan, valid
 
 STACK = "b2-staging"
 BUCKET = "raptscallions-staging-b2"
@@ -26,9 +26,7 @@ FAKE_SECRET = "fake-b2-application-key-for-storage-app-key"
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
-    found = shipped_plan(STACK)
-    assert found.error is None, found.error
-    return found
+    return valid(shipped_plan(STACK))
 
 
 def test_declares_the_bucket_and_one_key_under_the_component(plan: Plan) -> None:

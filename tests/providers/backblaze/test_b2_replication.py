@@ -24,6 +24,7 @@ from infra.settings.problems import SettingsError
 from infra.stack.load import load_settings
 from tests.support.b2_fake import FakeB2, create_bucket, hosted, wire
 from tests.support.examples_support import example_plan, example_settings
+from tests.support.plans import valid
 from tests.support.policy_support import only, over_grpc, violations
 
 SOURCE = "raptscallions-b2-test"
@@ -191,9 +192,7 @@ BUCKET, REPLICA = (example_settings(EXAMPLE)[key] for key in ("bucketName", "b2R
 
 @pytest.fixture(scope="module")
 def replica_plan() -> Plan:
-    plan = example_plan(EXAMPLE)
-    assert plan.error is None, plan.error
-    return plan
+    return valid(example_plan(EXAMPLE))
 
 
 def test_component_declares_a_private_protected_replica_with_the_same_lifecycle(replica_plan: Plan) -> None:

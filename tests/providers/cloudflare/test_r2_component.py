@@ -16,7 +16,7 @@ from infra.offline.harness import Plan, run_plan
 from infra.providers.cloudflare.documents import r2_cors_rule
 from tests.support.component_probe import probe_plan
 from tests.support.plan_cli_support import run_plan_cli
-from tests.support.plans import shipped_plan
+from tests.support.plans import shipped_plan, valid
 from tests.support.s3_documents import (
     s3_cors_configuration,
     s3_cors_from_r2_rules,
@@ -40,9 +40,7 @@ READ_GROUP, WRITE_GROUP = "Workers R2 Storage Bucket Item Read", "Workers R2 Sto
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
-    found = shipped_plan(STACK)
-    assert found.error is None, found.error
-    return found
+    return valid(shipped_plan(STACK))
 
 
 def test_declares_bucket_cors_lifecycle_and_one_token(plan: Plan) -> None:

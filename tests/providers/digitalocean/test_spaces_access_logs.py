@@ -14,7 +14,7 @@ from infra.offline.policy_check import analyze_plan
 from infra.providers.access_logging import ACCESS_LOG_PREFIX, LOG_EXPIRY_RULE_ID, access_log_bucket_name
 from infra.settings.problems import SettingsError
 from infra.stack.load import load_settings
-from tests.support.plans import shipped_plan
+from tests.support.plans import shipped_plan, valid
 from tests.support.policy_support import edit, only, violations
 from tests.support.s3_documents import s3_lifecycle_from_spaces_rules
 
@@ -29,9 +29,7 @@ PROD = {"environment": "prod"}
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
-    found = shipped_plan(STACK)
-    assert found.error is None, found.error
-    return found
+    return valid(shipped_plan(STACK))
 
 
 def space(plan: Plan, name: str) -> DeclaredResource:

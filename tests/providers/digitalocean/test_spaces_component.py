@@ -11,7 +11,7 @@ from infra.guide.cors import CorsRule
 from infra.guide.lifecycle import LifecyclePolicy
 from infra.offline.harness import Plan, run_plan
 from tests.support.component_probe import probe_plan
-from tests.support.plans import shipped_plan
+from tests.support.plans import shipped_plan, valid
 from tests.support.policy_support import app_part
 from tests.support.s3_documents import (
     s3_cors_configuration,
@@ -34,9 +34,7 @@ FAKE_SECRET = "fake-spaces-secret-for-storage-app-key"
 
 @pytest.fixture(scope="module")
 def full_plan() -> Plan:
-    found = shipped_plan(STACK)
-    assert found.error is None, found.error
-    return found
+    return valid(shipped_plan(STACK))
 
 
 @pytest.fixture(scope="module")
