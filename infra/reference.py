@@ -132,7 +132,7 @@ def _markers(block: Block) -> tuple[str, str]:
     return f"<!-- {begin} -->", f"<!-- {end} -->"
 
 
-class ReferenceError(Exception):
+class MarkerError(Exception):
     """A file lacks its markers; the message names the file and the lines to add."""
 
 
@@ -141,7 +141,7 @@ def render(text: str, block: Block) -> str:
     begin, end = _markers(block)
     lines = text.split("\n")
     if begin not in lines or end not in lines[lines.index(begin) :]:
-        raise ReferenceError(f"{block.path} has no `{begin}` ... `{end}` lines; add them where the {block.name} block goes")
+        raise MarkerError(f"{block.path} has no `{begin}` ... `{end}` lines; add them where the {block.name} block goes")
     start = lines.index(begin)
     stop = lines.index(end, start)
     return "\n".join([*lines[: start + 1], *block.lines(), *lines[stop:]])
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1 if outdated else 0
         for path in write():
             print(f"updated {path}")
-    except (ReferenceError, OSError) as error:
+    except (MarkerError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0

@@ -80,11 +80,11 @@ class SettingKey:
 
     def range_problem(self, value: int) -> str | None:
         """Why the whole number `value` is outside the key's bounds, or None."""
-        low = self.minimum if self.minimum is not None else value
-        high = self.maximum if self.maximum is not None else value
-        if low <= value <= high:
+        if (self.minimum is None or value >= self.minimum) and (self.maximum is None or value <= self.maximum):
             return None
-        return f"must be a whole number from {self.minimum} to {self.maximum}, not {value}"
+        if self.minimum is not None and self.maximum is not None:
+            return f"must be a whole number from {self.minimum} to {self.maximum}, not {value}"
+        return f"must be a whole number {self.bounds}, not {value}"
 
 
 def _only(*providers: str) -> frozenset[str]:

@@ -78,7 +78,7 @@ def test_a_hand_edit_of_a_generated_line_is_stale(tmp_path: Path) -> None:
 def test_a_file_without_its_markers_is_named_with_the_fix(tmp_path: Path) -> None:
     root = copy_of_generated_files(tmp_path)
     (root / "Pulumi.yaml").write_text("name: raptscallions-storage\n")
-    with pytest.raises(reference.ReferenceError, match=r"Pulumi.yaml has no `# BEGIN GENERATED: config"):
+    with pytest.raises(reference.MarkerError, match=r"Pulumi.yaml has no `# BEGIN GENERATED: config"):
         reference.stale(root)
 
 
@@ -87,3 +87,28 @@ def test_documented_values_come_from_the_provider_spec() -> None:
 
     assert reference.documented_values(keys.R2_LOCATION_HINT) == tuple(sorted(LOCATION_HINTS))
     assert ", ".join(sorted(LOCATION_HINTS)) in reference.description(keys.R2_LOCATION_HINT)
+
+
+BOUNDED = [key for key in keys.ALL_KEYS if key.kind == "integer"]
+
+
+@pytest.mark.parametrize("key", BOUNDED, ids=lambda key: key.name)
+def test_every_integer_setting_is_held_to_its_schema_bounds_when_a_stack_is_read(key: keys.SettingKey) -> None:
+    from tests.support.settings_support import problems, settings_for
+
+    assert key.minimum is not None and key.maximum is not None, f"{key.name} declares no bounds"
+    base = next(name for name in keys.PROVIDER_NAMES if name in key.providers)
+    # the quota must stay at least the largest file: move the other one out of the way
+    extra = {keys.MAX_FILE_SIZE: {"quotaBytes": keys.MAX_QUOTA_BYTES}, keys.QUOTA: {"maxFileSizeBytes": 1}}.get(key, {})
+    for edge in (key.minimum, key.maximum):
+        settings_for(base, **{key.name: edge, **extra})  # accepted
+    for outside in (key.minimum - 1, key.maximum + 1):
+        found = [message for name, message in problems(base, **{key.name: outside, **extra}) if name == key.name]
+        assert found == [f"must be a whole number from {key.minimum} to {key.maximum}, not {outside}"], found
+
+
+def test_a_one_sided_bound_says_which_side() -> None:
+    at_least = keys.SettingKey("x", "integer", "X.", minimum=1)
+    assert at_least.range_problem(0) == "must be a whole number at least 1, not 0"
+    assert at_least.range_problem(10**9) is None
+    assert keys.SettingKey("y", "integer", "Y.", maximum=5).range_problem(6) == "must be a whole number at most 5, not 6"
