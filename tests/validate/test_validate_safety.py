@@ -180,16 +180,20 @@ def test_ctrl_c_at_any_moment_exits_130_without_traceback_and_removes_probes() -
                 _wait(lambda p=process: _caught_signals(p.pid) & SIGTERM_BIT, "the validator's handlers")
             for process, delay in zip(processes, SWEEP, strict=True):
                 threading.Timer(delay, process.send_signal, (signal.SIGINT,)).start()
+            named: set[str] = set()
             for process, delay in zip(processes, SWEEP, strict=True):
                 out, err = process.communicate(timeout=120)
                 assert out == b"" or json.loads(out)["interrupted"] is True, delay
                 _interrupted_cleanly(process, out, err)
+                named |= set(json.loads(out)["leftBehind"]) if out else set()
         finally:
             for process in processes:
                 if process.poll() is None:
                     process.kill()
                     process.wait()
-        assert probes_of(double) == []
+        # An upload the server stores after its delete (interrupted while unanswered, as under a
+        # loaded machine) may remain, as on real S3; the report must then name it.
+        assert set(probes_of(double)) <= named, (probes_of(double), named)
 
 
 def test_ctrl_c_while_the_report_is_written_exits_130_without_traceback() -> None:
