@@ -16,15 +16,15 @@ import argparse
 import json
 import sys
 import textwrap
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from infra.offline.stack_files import PROJECT_ROOT
 from infra.providers import registry
-from infra.settings.keys import ALL_KEYS, PROVIDER_NAMES, SettingKey, project_keys
+from infra.settings.keys import ALL_KEYS, PROVIDER_NAMES, REGION, SettingKey, project_keys
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 COMMAND = "python -m infra.reference"
 
 
@@ -77,7 +77,7 @@ def settings_table() -> list[str]:
 
 def required_settings_table() -> list[str]:
     """What a new stack must set: the required keys, and `region` where a provider needs one."""
-    keys = [key for key in ALL_KEYS if key.required or key.name == "region"]
+    keys = [key for key in ALL_KEYS if key.required or key is REGION]
     lines = ["| Setting | Type | Meaning |", "|---|---|---|"]
     lines += [f"| `{key.name}` | {key.kind} | {_cell(description(key))} |" for key in keys]
     return lines
@@ -140,30 +140,30 @@ def render(text: str, block: Block) -> str:
     """`text` with `block`'s lines between its markers (each a whole line of its own)."""
     begin, end = _markers(block)
     lines = text.split("\n")
-    if begin not in lines or end not in lines[lines.index(begin) :]:
+    start = lines.index(begin) if begin in lines else None
+    if start is None or end not in lines[start:]:
         raise MarkerError(f"{block.path} has no `{begin}` ... `{end}` lines; add them where the {block.name} block goes")
-    start = lines.index(begin)
     stop = lines.index(end, start)
     return "\n".join([*lines[: start + 1], *block.lines(), *lines[stop:]])
 
 
+def _renderings(root: Path, blocks: Iterable[Block]) -> Iterator[tuple[Block, Path, str, str]]:
+    """Each block's file, its text now and its text with the block regenerated."""
+    for block in blocks:
+        path = root / block.path
+        text = path.read_text(encoding="utf-8")
+        yield block, path, text, render(text, block)
+
+
 def stale(root: Path = PROJECT_ROOT, blocks: Iterable[Block] = BLOCKS) -> list[str]:
     """The files whose generated blocks differ from the schema, each with the block's name."""
-    found = []
-    for block in blocks:
-        text = (root / block.path).read_text(encoding="utf-8")
-        if render(text, block) != text:
-            found.append(f"{block.path} ({block.name})")
-    return found
+    return [f"{block.path} ({block.name})" for block, _, text, updated in _renderings(root, blocks) if updated != text]
 
 
 def write(root: Path = PROJECT_ROOT, blocks: Iterable[Block] = BLOCKS) -> list[str]:
     """Regenerate every block; the files that changed."""
     changed = []
-    for block in blocks:
-        path = root / block.path
-        text = path.read_text(encoding="utf-8")
-        updated = render(text, block)
+    for block, path, text, updated in _renderings(root, blocks):
         if updated != text:
             path.write_text(updated, encoding="utf-8")
             changed.append(block.path)

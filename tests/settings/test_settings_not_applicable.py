@@ -163,3 +163,13 @@ def test_a_key_a_provider_keeps_has_an_effect_there(provider: str, name: str) ->
         return
     unchanged = run_plan(stack, config_overrides=base)
     assert declared(plan) != declared(unchanged), f"{name} changes nothing on {provider}: list it in ignored_settings"
+
+
+@pytest.mark.parametrize("spec", registry.all_specs(), ids=lambda spec: spec.name)
+def test_each_common_key_a_provider_does_not_use_has_its_reason_and_no_other_has_one(spec) -> None:
+    """The schema says which providers use a key; the spec says why one does not. A reason for a
+    key the schema gives the provider would never be shown; a missing one leaves the refusal
+    without its why."""
+    from infra.settings.keys import COMMON_KEYS
+
+    assert set(spec.ignored_settings) == {key.name for key in COMMON_KEYS if not spec.applies(key)}
